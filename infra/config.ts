@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { automationModeSchema, automationModuleSchema, spApiRegionSchema } from '#shared/config/runtime.ts';
+import { ConfigurationError } from '#shared/errors.ts';
+import { parseOrThrow } from '#shared/validation.ts';
+
+/**
+ * The one schema of `acorn.config.json` (ARCHITECTURE rule 6). Read once at synth time and by the
+ * local runtime; functions receive the parts they need as environment (see shared/config/runtime.ts).
+ */
+
+const vendorCode = z.string().regex(/^[A-Z0-9]{3,10}$/, 'a vendor code: 3–10 upper-case letters or digits');
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code');
+const marketplaceCode = z.enum([
+  'US',
+  'CA',
+  'MX',
+  'BR',
+  'UK',
+  'DE',
+  'FR',
+  'IT',
+  'ES',
+  'NL',
+  'PL',
+  'SE',
+  'BE',
+  'IE',
+  'TR',
+  'AE',
+  'SA',
+  'EG',
+  'IN',
+  'ZA',
+  'JP',
+  'AU',
+  'SG',
+]);
+const scheduleExpression = z
+  .string()
+  .regex(
+    /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/,
+    'an EventBridge schedule: rate(15 minutes) or cron(...)',
+  );
+
+const taxRegistration = z.strictObject({
+  type: z.enum(['VAT', 'GST']),
+  number: z.string().min(2),
+  /** Country that issued the registration. */
+  country: countryCode,
+});
+
+const address = z.strictObject({
+  name: z.string().min(1),
+  addressLine1: z.string().min(1),
+  addressLine2: z.string().optional(),
+  city: z.string().min(1),
+  stateOrRegion: z.string().optional(),
+  postalCode: z.string().min(1),
+  countryCode,
+});
+
+const party = z.strictObject({
+  partyId: z.string().min(1),
+  address,
+  taxRegistrations: z.array(taxRegistration).default([]),
+});
+
+const spApiAccount = z.strictObject({
+  /** Our name for the authorization (one Vendor Central vendor group in one region). */
+  id: z.string().regex(/^[a-z0-9-]{2,40}$/, 'lower-case letters, digits and dashes'),
+  region: spApiRegionSchema,
+  /** Override of the SP-API base URL (the local sandbox, or Amazon's static sandbox). */
+  endpoint: z.url().optional(),
+});
+
+const vendor = z.strictObject({
+  vendorCode,
+  /** Which SP-API account (authorization) this vendor code is reached through. */
+  spApiAccount: z.string(),
+  marketplaces: z.array(marketplaceCode).min(1),
+  /** Hours after the PO date within which Amazon expects the acknowledgement. */
+  acknowledgementDeadlineHours: z.number().int().positive().max(72).default(24),
+});
+
+const retentionDays = z
+  .number()
+  .int()
+  .min(548, 'at least 548 days: invoices and memos must be kept 18 months or longer');
+
+const alertChannel = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('email'), name: z.string(), to: z.array(z.email()).min(1) }),
+  z.strictObject({ type: z.literal('slack'), name: z.string(), channel: z.string() }),
+  z.strictObject({ type: z.literal('dingtalk'), name: z.string() }),
+  z.strictObject({ type: z.literal('feishu'), name: z.string() }),
+]);
+
+const approver = z.strictObject({
+  name: z.string().min(1),
+  email: z.email(),
+  slackUserId: z.string().optional(),
+});
+
+export const acornConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    /** Prefix of stack names; one deployment per vendor company. */
+    name: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{1,30}$/, 'letters, digits and dashes, starting with a letter'),
+    aws: z.strictObject({
+      account: z
+        .string()
+        .regex(/^\d{12}$/)
+        .optional(),
+      region: z.string().min(1),
+    }),
+    spApi: z.strictObject({
+      accounts: z.array(spApiAccount).min(1),
+      /** Share of Amazon's documented rate we use, leaving headroom for other clients (rule 12). */
+      rateLimitFraction: z.number().gt(0).max(1).default(0.85),
+      /** Override of the Login-with-Amazon token URL (the local sandbox). */
+      lwaEndpoint: z.url().optional(),
+    }),
+    vendors: z.array(vendor).min(1),
+    parties: z.strictObject({
+      remitTo: party,
+      shipFrom: z.array(party).min(1),
+      billTo: party.optional(),
+    }),
+    schedules: z
+      .strictObject({
+        pullPurchaseOrders: scheduleExpression.default('rate(15 minutes)'),
+        pullPurchaseOrderStatus: scheduleExpression.default('rate(1 hour)'),
+      })
+      .default({ pullPurchaseOrders: 'rate(15 minutes)', pullPurchaseOrderStatus: 'rate(1 hour)' }),
+    /** How far back the first pull reaches when no cursor exists yet. */
+    initialLookbackDays: z.number().int().min(1).max(180).default(7),
+    /** Every automation starts in `simulate` in a new deployment until an operator switches it. */
+    automation: z.partialRecord(automationModuleSchema, automationModeSchema).default({}),
+    archive: z
+      .strictObject({
+        retentionDays,
+        objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).default('GOVERNANCE'),
+        /** Age after which legal documents move to colder storage. */
+        coldStorageAfterDays: z.number().int().min(30).default(90),
+      })
+      .default({ retentionDays: 548, objectLockMode: 'GOVERNANCE', coldStorageAfterDays: 90 }),
+    alerts: z.strictObject({ channels: z.array(alertChannel).default([]) }).default({ channels: [] }),
+    approvers: z.array(approver).default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    const accounts = new Set(cfg.spApi.accounts.map((a) => a.id));
+    cfg.vendors.forEach((v, i) => {
+      if (!accounts.has(v.spApiAccount)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['vendors', i, 'spApiAccount'],
+          message: `expected one of the spApi.accounts ids (${[...accounts].join(', ')}), got "${v.spApiAccount}"`,
+        });
+      }
+    });
+    const seen = new Set<string>();
+    cfg.vendors.forEach((v, i) => {
+      if (seen.has(v.vendorCode)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['vendors', i, 'vendorCode'],
+          message: `duplicate vendor code ${v.vendorCode}`,
+        });
+      }
+      seen.add(v.vendorCode);
+    });
+  });
+
+export type AcornConfig = z.output<typeof acornConfigSchema>;
+
+/** Parses a config object; errors name the path of each bad field and what was expected. */
+export function parseAcornConfig(raw: unknown, source = 'acorn.config.json'): AcornConfig {
+  return parseOrThrow(acornConfigSchema, raw, source);
+}
+
+/** Reads and validates a config file. */
+export function loadAcornConfig(path: string): AcornConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigurationError(`Cannot read the Acorn configuration at ${path}`, { cause });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigurationError(`${path} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  return parseAcornConfig(raw, path);
+}

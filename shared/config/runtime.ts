@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { ConfigurationError } from '../errors.ts';
+import { parseOrThrow } from '../validation.ts';
+
+/** SP-API regions and their production hosts. */
+export const spApiRegionSchema = z.enum(['na', 'eu', 'fe']);
+export type SpApiRegion = z.infer<typeof spApiRegionSchema>;
+
+/** The automations an operator can switch between off, simulate and live. */
+export const automationModuleSchema = z.enum([
+  'purchaseOrders',
+  'shipments',
+  'invoices',
+  'creditMemos',
+  'payments',
+  'inventory',
+  'notifications',
+]);
+export type AutomationModule = z.infer<typeof automationModuleSchema>;
+
+/** `simulate` records exactly what would be sent and sends nothing. */
+export const automationModeSchema = z.enum(['off', 'simulate', 'live']);
+export type AutomationMode = z.infer<typeof automationModeSchema>;
+
+/**
+ * The non-secret part of the configuration that functions need at run time. CDK serialises it into
+ * the `ACORN_RUNTIME_CONFIG` environment variable; secrets are referenced by id only.
+ */
+export const runtimeConfigSchema = z.strictObject({
+  spApi: z.strictObject({
+    rateLimitFraction: z.number().gt(0).max(1),
+    lwaEndpoint: z.url().optional(),
+    accounts: z.array(
+      z.strictObject({ id: z.string(), region: spApiRegionSchema, endpoint: z.url().optional() }),
+    ),
+  }),
+  vendors: z.array(
+    z.strictObject({
+      vendorCode: z.string(),
+      spApiAccount: z.string(),
+      marketplaces: z.array(z.string()),
+      acknowledgementDeadlineHours: z.number(),
+    }),
+  ),
+  automation: z.record(automationModuleSchema, automationModeSchema),
+  initialLookbackDays: z.number().int().positive(),
+});
+export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
+
+/** Reads a required environment variable or fails init with its name (STYLE rule 4). */
+export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value === '') {
+    throw new ConfigurationError(`Environment variable ${name} is required but not set`);
+  }
+  return value;
+}
+
+/** Parses `ACORN_RUNTIME_CONFIG`. */
+export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const raw = requireEnv('ACORN_RUNTIME_CONFIG', env);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigurationError('ACORN_RUNTIME_CONFIG is not valid JSON', { cause });
+  }
+  return parseOrThrow(runtimeConfigSchema, json, 'ACORN_RUNTIME_CONFIG');
+}

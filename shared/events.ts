@@ -1,0 +1,14 @@
+/**
+ * Event `source` and `detail-type` constants: the one place bus events are named (STYLE rule 14).
+ */
+export const EVENT_SOURCE = {
+  vendorIngest: 'acorn.vendor-ingest',
+  purchaseOrders: 'acorn.purchase-orders',
+} as const;
+
+export const DETAIL_TYPE = {
+  purchaseOrderReceived: 'PurchaseOrderReceived',
+  purchaseOrderChanged: 'PurchaseOrderChanged',
+  purchaseOrderStatusChanged: 'PurchaseOrderStatusChanged',
+  spApiCredentialRotated: 'SpApiCredentialRotated',
+} as const;
