@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { automationModeSchema, automationModuleSchema, spApiRegionSchema } from '#shared/config/runtime.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 import { parseOrThrow } from '#shared/validation.ts';

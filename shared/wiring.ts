@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The wiring manifest: the one description of which function runs on which trigger, with which

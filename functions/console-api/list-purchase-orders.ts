@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDbPurchaseOrderIndex } from '#shared/aws/dynamodb-purchase-order-index.ts';
 import { requireEnv, runtimeConfigFromEnv } from '#shared/config/runtime.ts';
 import { withObservability } from '#shared/observability.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the schedule (an empty object) or an operator's backfill (`{ "backfillDays": 30 }`) sends.

@@ -3,7 +3,7 @@
  * does: server errors, extra throttling, slowness, and 2xx bodies that break the schema.
  * Decisions come from a seeded sequence, so a test run with the same requests sees the same faults.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Rng } from './prng.ts';
 
 const rate = z.number().min(0).max(1);

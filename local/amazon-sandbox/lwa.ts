@@ -6,7 +6,7 @@
  * real tokens survive a deployment; they expire after 3600 s of business (clock) time.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '#shared/clock.ts';
 import {
   type ApplicationOAuthClientNewSecretNotification,

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorSchema } from '#shared/sp-api/schemas/common.ts';
 import { invoiceSchema } from '#shared/sp-api/schemas/invoices.ts';
 import { orderAcknowledgementSchema, purchaseOrderSchema } from '#shared/sp-api/schemas/orders.ts';

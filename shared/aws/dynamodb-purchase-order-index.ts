@@ -1,5 +1,5 @@
 import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { purchaseOrderSchema } from '../sp-api/schemas/orders.ts';
 import type {
   PurchaseOrderIndex,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { backoffDelay } from '../retry.ts';
 import { describeIssues } from '../validation.ts';
 import { LwaAuthenticationError, SpApiUnavailableError } from './errors.ts';

@@ -3,7 +3,7 @@
  * property names, required properties, enum values, types, formats, patterns and maximum lengths,
  * recursively (following the model's `$ref`s). Drift in either direction shows up as a difference.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JsonSchema, OfficialModels, VendorModelName } from '#local/amazon-sandbox/official-models.ts';
 
 /** A required-ness on purpose different from the model, e.g. `vendorOrders#TransactionId.transactionId`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InProcessRateLimiter } from '#shared/rate-limit/rate-limiter.ts';
 import { makeSpApiClient } from '#shared/sp-api/client.ts';
 import {

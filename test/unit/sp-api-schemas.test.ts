@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OfficialModels, type VendorModelName } from '#local/amazon-sandbox/official-models.ts';
 import {
   addressRequestSchema,

@@ -2,7 +2,7 @@
  * `/_sandbox/*`: the test and demo controls. Not part of Amazon's API, never logged as requests,
  * never subject to faults or rate limits.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { purchaseOrderSchema } from '#shared/sp-api/schemas/orders.ts';
 import { faultsSchema } from '../faults.ts';
 import type { Route } from '../http.ts';

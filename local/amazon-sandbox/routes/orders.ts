@@ -1,5 +1,5 @@
 /** Retail Procurement Orders v1: list and read POs, their line status, and acknowledgements. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { submitAcknowledgementRequestSchema } from '#shared/sp-api/schemas/orders.ts';
 import { checkAcknowledgements } from '../business-rules.ts';
 import { MAX_CHANGE_DELAY_MS } from '../generator.ts';

@@ -12,7 +12,7 @@
  * single `taxInfo` in orders but a `taxRegistrationDetails` array in invoices and shipments; the
  * invoices Address says `postalOrZipCode`), so each flavour gets its own schema here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The models' `Decimal` pattern: a JSON-number-like string without loss of precision. */
 export const DECIMAL_PATTERN = /^-?(0|([1-9]\d*))(\.\d+)?([eE][+-]?\d+)?$/;

@@ -6,7 +6,7 @@
  * references on a CreditNote line, CreditNote only in some marketplaces, totals adding up) belong
  * to the invoicing domain, not to this wire schema.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   dateTimeSchema,
   decimalStringSchema,

@@ -3,7 +3,7 @@
  * to the application's SQS queue. LWA has no Swagger model; the shapes follow Amazon's SP-API
  * documentation and the Application Management API sample solution (amzn/selling-partner-api-samples).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dateTimeSchema } from './common.ts';
 
 /** 200 body of `POST /auth/o2/token`. */

@@ -2,7 +2,7 @@
  * Retail Procurement Orders v1 (vendorOrders model): purchase orders, their status, and the
  * acknowledgements we send for them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   dateTimeSchema,
   errorSchema,

@@ -3,7 +3,7 @@
  * Request-only, so every object is strict. The transport-request and label operations of the same
  * model are not used by Acorn and are not mirrored.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   dateTimeSchema,
   decimalStringSchema,

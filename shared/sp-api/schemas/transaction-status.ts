@@ -2,7 +2,7 @@
  * Retail Procurement Transaction Status v1 (vendorTransactionStatus model). For acknowledgements and
  * invoices Amazon only ever reports Processing or Failure; Success exists for shipment confirmations.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorSchema } from './common.ts';
 
 /** Failure, Processing or Success. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../errors.ts';
 
 /** One row of the purchase-order list as the console shows it. */

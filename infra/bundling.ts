@@ -1,0 +1,32 @@
+import { join, resolve } from 'node:path';
+
+/** The project root (the folder above infra/). */
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * How every Lambda is bundled, in one place for the node-function construct, the benchmark and the
+ * bundle-size budget test: ESM, minified, the SDK clients bundled (pins their version).
+ */
+export const LAMBDA_BUNDLE = {
+  format: 'esm',
+  target: 'node24',
+  platform: 'node',
+  mainFields: ['module', 'main'],
+  minify: true,
+  /** Lets CommonJS dependencies that call require() run inside the ESM bundle. */
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  /**
+   * Lambda hands a function its credentials in environment variables, the first link of the
+   * SDK's default chain; the rest of the chain is replaced (see shared/aws/lambda-credential-provider.ts).
+   */
+  alias: {
+    '@aws-sdk/credential-provider-node': join(PROJECT_ROOT, 'shared', 'aws', 'lambda-credential-provider.ts'),
+  },
+} as const;
+
+/** Size budgets of the minified bundles, in bytes (checked by test/infra/bundle-size.test.ts). */
+export const BUNDLE_BUDGET = {
+  default: 1024 * 1024,
+  /** The ingest functions run every few minutes; their cold start is the one that matters most. */
+  'functions/vendor-ingest/pull-purchase-orders.ts': 400 * 1024,
+} as const;

@@ -1,0 +1,46 @@
+import {
+  type AutomationMode,
+  type AutomationModule,
+  automationModuleSchema,
+  type RuntimeConfig,
+  runtimeConfigSchema,
+} from '#shared/config/runtime.ts';
+import { parseOrThrow } from '#shared/validation.ts';
+import type { AcornConfig } from './config.ts';
+
+/** Environment variable that carries the runtime configuration to every function. */
+export const RUNTIME_CONFIG_ENV = 'ACORN_RUNTIME_CONFIG';
+
+/**
+ * The non-secret configuration functions need at run time, cut from the deployment
+ * configuration. Every automation module gets a mode: one the configuration leaves out runs in
+ * `simulate` (a new deployment sends nothing until an operator switches it to `live`).
+ */
+export function toRuntimeConfig(config: AcornConfig): RuntimeConfig {
+  const automation = Object.fromEntries(
+    automationModuleSchema.options.map((module) => [module, config.automation[module] ?? 'simulate']),
+  ) as Record<AutomationModule, AutomationMode>;
+  return parseOrThrow(
+    runtimeConfigSchema,
+    {
+      spApi: {
+        rateLimitFraction: config.spApi.rateLimitFraction,
+        ...(config.spApi.lwaEndpoint ? { lwaEndpoint: config.spApi.lwaEndpoint } : {}),
+        accounts: config.spApi.accounts.map((account) => ({
+          id: account.id,
+          region: account.region,
+          ...(account.endpoint ? { endpoint: account.endpoint } : {}),
+        })),
+      },
+      vendors: config.vendors.map((vendor) => ({
+        vendorCode: vendor.vendorCode,
+        spApiAccount: vendor.spApiAccount,
+        marketplaces: vendor.marketplaces,
+        acknowledgementDeadlineHours: vendor.acknowledgementDeadlineHours,
+      })),
+      automation,
+      initialLookbackDays: config.initialLookbackDays,
+    },
+    'runtime configuration',
+  );
+}

@@ -1,0 +1,51 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { AcornConfig } from '../config.ts';
+import { ConsoleApi } from '../constructs/console-api.ts';
+import { VendorIngest } from '../constructs/vendor-ingest.ts';
+import { toRuntimeConfig } from '../runtime-config.ts';
+import type { StatefulStack } from './stateful-stack.ts';
+
+/** Properties of the {@link StatelessStack}. */
+export interface StatelessStackProps extends StackProps {
+  /** The validated deployment configuration. */
+  readonly config: AcornConfig;
+  /** The data stores the capabilities use. */
+  readonly stateful: StatefulStack;
+}
+
+/**
+ * The code and its wiring: one construct per capability, composed here and nothing else. It can
+ * be destroyed and redeployed without losing data (the data lives in the stateful stack).
+ */
+export class StatelessStack extends Stack {
+  /** Vendor ingest capability. */
+  readonly vendorIngest: VendorIngest;
+  /** Console API. */
+  readonly consoleApi: ConsoleApi;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    const { config, stateful, ...stackProps } = props;
+    super(scope, id, stackProps);
+    const runtimeConfig = toRuntimeConfig(config);
+
+    this.vendorIngest = new VendorIngest(this, 'VendorIngest', {
+      table: stateful.table,
+      eventBus: stateful.eventBus,
+      spApiCredentials: stateful.spApiCredentials,
+      runtimeConfig,
+      schedules: config.schedules,
+    });
+
+    this.consoleApi = new ConsoleApi(this, 'ConsoleApi', { table: stateful.table, runtimeConfig });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.consoleApi.url, description: 'Console API base URL' });
+    new CfnOutput(this, 'CredentialNotificationsQueueUrl', {
+      value: this.vendorIngest.credentialNotificationsQueue.queueUrl,
+    });
+    new CfnOutput(this, 'CredentialNotificationsQueueArn', {
+      value: this.vendorIngest.credentialNotificationsQueue.queueArn,
+      description: 'Register in Notification Preferences: Application Client New Secret (docs/deployment.md)',
+    });
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The local status page: what is running, the clock, the schedules, and the purchase orders the
+ * ingest function has stored — all read from the same JSON API the console uses.
+ */
+export function renderStatusPage(opts: { sandboxUrl: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Acorn — local</title>
+<style>
+  :root { font-family: system-ui, sans-serif; color: #1f2933; background: #f7f8fa; }
+  body { margin: 0 auto; max-width: 1100px; padding: 24px; }
+  h1 { font-size: 22px; margin: 0 0 4px; }
+  .muted { color: #66788a; font-size: 13px; }
+  .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin: 20px 0; }
+  .card { background: #fff; border: 1px solid #e1e6eb; border-radius: 8px; padding: 12px 14px; }
+  .card b { display: block; font-size: 24px; margin-top: 4px; }
+  table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid #e1e6eb; border-radius: 8px; font-size: 13px; }
+  th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid #eef1f4; }
+  th { background: #f1f4f7; font-weight: 600; }
+  .state-New { color: #b45309; } .state-Acknowledged { color: #047857; } .state-Closed { color: #6b7280; }
+  code { font-size: 12px; }
+</style>
+</head>
+<body>
+<h1>Acorn <span class="muted">local</span></h1>
+<div class="muted">Amazon sandbox: <a href="${opts.sandboxUrl}/_sandbox/stats">${opts.sandboxUrl}</a> ·
+  <a href="/api/health">/api/health</a> · <a href="/api/purchase-orders">/api/purchase-orders</a> · <a href="/api/events">/api/events</a></div>
+<div class="cards">
+  <div class="card">Clock<b id="clock">…</b></div>
+  <div class="card">Purchase orders stored<b id="po-count">…</b></div>
+  <div class="card">Events published<b id="event-count">…</b></div>
+  <div class="card">Failed deliveries<b id="failed">…</b></div>
+</div>
+<h2>Schedules</h2>
+<table id="schedules"><thead><tr><th>Schedule</th><th>Expression</th><th>Runs</th><th>Last run</th><th>Next run</th><th>Outcome</th></tr></thead><tbody></tbody></table>
+<h2>Purchase orders (newest first)</h2>
+<table id="pos"><thead><tr><th>PO</th><th>Vendor code</th><th>State</th><th>PO date</th><th>Lines</th><th>Ship window</th><th>Ship to</th></tr></thead><tbody></tbody></table>
+<script>
+const text = (v) => (v === undefined || v === null ? '' : String(v));
+function row(cells) {
+  const tr = document.createElement('tr');
+  for (const c of cells) { const td = document.createElement('td'); td.textContent = text(c.value ?? c); if (c.className) td.className = c.className; tr.append(td); }
+  return tr;
+}
+async function refresh() {
+  const [health, pos, events] = await Promise.all([
+    fetch('/api/health').then((r) => r.json()),
+    fetch('/api/purchase-orders?limit=500').then((r) => r.json()),
+    fetch('/api/events').then((r) => r.json()),
+  ]);
+  document.getElementById('clock').textContent = health.clock.replace('T', ' ').slice(0, 16) + ' UTC';
+  document.getElementById('po-count').textContent = pos.items.length + (pos.nextToken ? '+' : '');
+  document.getElementById('event-count').textContent = events.items.length;
+  document.getElementById('failed').textContent = health.failedDeliveries;
+  const sbody = document.querySelector('#schedules tbody');
+  sbody.replaceChildren(...health.schedules.map((s) => row([s.id, s.expression, s.runs, s.lastRun?.at, s.nextFireAt, s.lastRun ? (s.lastRun.ok ? 'ok' : s.lastRun.error?.message) : ''])));
+  const pbody = document.querySelector('#pos tbody');
+  pbody.replaceChildren(...pos.items.slice(0, 100).map((p) => row([
+    p.purchaseOrderNumber, p.vendorCode, { value: p.state, className: 'state-' + p.state },
+    p.purchaseOrderDate.slice(0, 16).replace('T', ' '), p.lineCount, p.shipWindow, p.shipTo,
+  ])));
+}
+refresh(); setInterval(refresh, 3000);
+</script>
+</body>
+</html>`;
+}

@@ -1,0 +1,217 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { buildApp } from '#infra/build-app.ts';
+import { type AcornConfig, loadAcornConfig } from '#infra/config.ts';
+import type { RuntimeLogLine } from '#local/runtime/log.ts';
+import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime.ts';
+import { type AmazonSandbox, startAmazonSandbox } from './amazon-sandbox/index.ts';
+import { renderStatusPage } from './console/status-page.ts';
+
+/** Project root: the folder above local/. */
+export const PROJECT_ROOT = join(import.meta.dirname, '..');
+
+/** Where the official SP-API models are when the reference folder sits beside the project. */
+const OFFICIAL_MODELS_DIR = join(PROJECT_ROOT, '..', 'shared', 'specs', 'sp-api');
+
+export interface LocalSystemOptions {
+  /** Console and API port. @default 4280 */
+  readonly port?: number;
+  /** Amazon sandbox port. @default port + 1 */
+  readonly sandboxPort?: number;
+  /** State directory. @default <project>/.acorn */
+  readonly dataDir?: string;
+  /** Configuration file. @default <project>/acorn.config.json */
+  readonly configPath?: string;
+  /** Clock-time per real time. @default 60 */
+  readonly speed?: number;
+  /** Where the clock starts on an empty data directory (epoch ms). @default now */
+  readonly virtualStart?: number;
+  /** Sandbox PO generation. @default { backlog: 150, perHour: 12 } */
+  readonly poGeneration?: { backlog: number; perHour: number };
+  /** Runtime log sink. @default stdout */
+  readonly log?: (line: RuntimeLogLine) => void;
+  /** Fire schedules on their own. @default true */
+  readonly schedules?: boolean;
+}
+
+export interface LocalSystem {
+  readonly url: string;
+  readonly sandbox: AmazonSandbox;
+  readonly runtime: LocalRuntime;
+  readonly config: AcornConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * Points every SP-API account and Login with Amazon at the local sandbox. Done before synthesis,
+ * so the functions get the sandbox through the same ACORN_RUNTIME_CONFIG the stack hands them.
+ */
+function againstSandbox(config: AcornConfig, sandboxUrl: string): AcornConfig {
+  return {
+    ...config,
+    spApi: {
+      ...config.spApi,
+      lwaEndpoint: `${sandboxUrl}/auth/o2/token`,
+      accounts: config.spApi.accounts.map((a) => ({ ...a, endpoint: sandboxUrl })),
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Starts the whole system on this machine: the stack's wiring manifest (synthesised without
+ * bundling), the local AWS runtime running every function as the stack wires it, the stateful
+ * Amazon sandbox on the same clock, and the console with its JSON API.
+ */
+export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
+  const port = options.port ?? 4280;
+  const sandboxPort = options.sandboxPort ?? (port === 0 ? 0 : port + 1);
+  const dataDir = options.dataDir ?? join(PROJECT_ROOT, '.acorn');
+  const config = loadAcornConfig(options.configPath ?? join(PROJECT_ROOT, 'acorn.config.json'));
+
+  // The sandbox must know its port before synthesis bakes the endpoint into the functions' config,
+  // so it listens first, on the clock the runtime will share (persisted in the data directory).
+  let runtime: LocalRuntime | undefined;
+  const clockProxy = {
+    now: () => (runtime ? runtime.clock.now() : new Date(options.virtualStart ?? Date.now())),
+    sleep: (ms: number) => (runtime ? runtime.clock.sleep(ms) : new Promise<void>((r) => setTimeout(r, ms))),
+  };
+  const sandbox = await startAmazonSandbox({
+    port: sandboxPort,
+    clock: clockProxy,
+    stateDir: join(dataDir, 'amazon-sandbox'),
+    vendors: config.vendors.map((v) => ({ vendorCode: v.vendorCode, marketplaces: v.marketplaces })),
+    poGeneration: options.poGeneration ?? { backlog: 150, perHour: 12 },
+    ...(existsSync(OFFICIAL_MODELS_DIR) ? { officialModelsDir: OFFICIAL_MODELS_DIR } : {}),
+    onNotification: async (notification) => {
+      if (!runtime) return;
+      const sqs = new SQSClient({
+        endpoint: runtime.endpoints.sqs,
+        region: 'us-east-1',
+        useQueueUrlAsEndpoint: false,
+      });
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: runtime.physicalName('CredentialNotificationsQueue'),
+          MessageBody: JSON.stringify(notification),
+        }),
+      );
+    },
+  });
+
+  try {
+    const built = buildApp({
+      config: againstSandbox(config, sandbox.url),
+      outdir: join(dataDir, 'cdk.out'),
+      bundling: false,
+      checks: false,
+    });
+    const credentials = sandbox.credentials();
+    runtime = await startLocalRuntime({
+      manifest: built.manifest,
+      projectRoot: PROJECT_ROOT,
+      dataDir,
+      clock: {
+        speed: options.speed ?? 60,
+        ...(options.virtualStart ? { virtualStart: options.virtualStart } : {}),
+      },
+      secretsValues: {
+        SpApiCredentials: {
+          clientId: credentials.clientId,
+          clientSecret: credentials.clientSecret,
+          refreshTokens: Object.fromEntries(
+            config.spApi.accounts.map((a) => [a.id, credentials.refreshTokens[0] ?? '']),
+          ),
+        },
+      },
+      ...(options.log ? { log: options.log } : {}),
+      scheduler: { enabled: options.schedules ?? true },
+    });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+  const rt = runtime;
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      sendJson(res, 500, { error: 'InternalError', message: (error as Error).message });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/api/health') {
+      return sendJson(res, 200, {
+        status: 'ok',
+        clock: rt.clock.now().toISOString(),
+        speed: options.speed ?? 60,
+        sandbox: sandbox.url,
+        schedules: rt.schedules.status(),
+        functions: rt.functions.stats(),
+        failedDeliveries: rt.failedDeliveries().length,
+      });
+    }
+    if (req.method === 'GET' && url.pathname === '/api/events') {
+      return sendJson(res, 200, { items: rt.publishedEvents().slice(-200).reverse() });
+    }
+    // The Lambda Invoke API, so scripts (backfill) use the same client locally and in AWS.
+    const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
+    if (req.method === 'POST' && invoke) {
+      const name = decodeURIComponent(invoke[1] ?? '');
+      const body = await readBody(req);
+      try {
+        const result = await rt.invoke(name, body ? JSON.parse(body) : {});
+        return sendJson(res, 200, result ?? null);
+      } catch (error) {
+        res.setHeader('x-amz-function-error', 'Unhandled');
+        return sendJson(res, 200, {
+          errorType: (error as Error).name,
+          errorMessage: (error as Error).message,
+        });
+      }
+    }
+    if (await rt.httpListener(req, res)) return;
+    if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(renderStatusPage({ sandboxUrl: sandbox.url }));
+      return;
+    }
+    sendJson(res, 404, { error: 'NotFound', message: `${req.method} ${url.pathname} is not a route` });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+
+  let closed = false;
+  return {
+    url: `http://127.0.0.1:${actualPort}`,
+    sandbox,
+    runtime: rt,
+    config,
+    async close() {
+      if (closed) return;
+      closed = true;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rt.close();
+      await sandbox.close();
+    },
+  };
+}
