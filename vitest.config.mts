@@ -17,6 +17,8 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           pool: 'forks',
+          // The shared-rate-limit test measures a real request rate: it gets the machine to itself.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 60_000,
         },

@@ -30,3 +30,9 @@ export const BUNDLE_BUDGET = {
   /** The ingest functions run every few minutes; their cold start is the one that matters most. */
   'functions/vendor-ingest/pull-purchase-orders.ts': 400 * 1024,
 } as const;
+
+/** The size budget of a function's minified bundle, in bytes: its own entry in BUNDLE_BUDGET, else the default. */
+export function bundleBudgetOf(entry: string): number {
+  const budgets: Readonly<Record<string, number>> = BUNDLE_BUDGET;
+  return budgets[entry] ?? BUNDLE_BUDGET.default;
+}

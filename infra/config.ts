@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { automationModeSchema, automationModuleSchema, spApiRegionSchema } from '#shared/config/runtime.ts';
+import {
+  automationModeSchema,
+  automationModuleSchema,
+  DEFAULT_RETRY_POLICY,
+  retryPolicySchema,
+  spApiRegionSchema,
+} from '#shared/config/runtime.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 import { parseOrThrow } from '#shared/validation.ts';
 
@@ -119,6 +125,12 @@ export const acornConfigSchema = z
       accounts: z.array(spApiAccount).min(1),
       /** Share of Amazon's documented rate we use, leaving headroom for other clients (rule 12). */
       rateLimitFraction: z.number().gt(0).max(1).default(0.85),
+      /**
+       * Retries of one SP-API call on 429, 5xx, network errors and malformed bodies, with capped
+       * exponential backoff and full jitter. After the last attempt the function fails and the
+       * schedule's next run picks up from the stored cursor.
+       */
+      retry: retryPolicySchema.default(DEFAULT_RETRY_POLICY),
       /** Override of the Login-with-Amazon token URL (the local sandbox). */
       lwaEndpoint: z.url().optional(),
     }),

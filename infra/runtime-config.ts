@@ -25,6 +25,7 @@ export function toRuntimeConfig(config: AcornConfig): RuntimeConfig {
     {
       spApi: {
         rateLimitFraction: config.spApi.rateLimitFraction,
+        retry: config.spApi.retry,
         ...(config.spApi.lwaEndpoint ? { lwaEndpoint: config.spApi.lwaEndpoint } : {}),
         accounts: config.spApi.accounts.map((account) => ({
           id: account.id,

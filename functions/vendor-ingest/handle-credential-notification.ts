@@ -36,6 +36,8 @@ const applicationManagement = makeApplicationManagementApi(
     baseUrl: rotationAccount.endpoint,
     limiterScope: 'application',
     rateLimitFraction: config.spApi.rateLimitFraction,
+    maxAttempts: config.spApi.retry.maxAttempts,
+    backoff: { baseMs: config.spApi.retry.baseDelayMs, capMs: config.spApi.retry.maxDelayMs },
     limiter: new DynamoDbRateLimiter({ client: new DynamoDBClient({}), tableName: requireEnv('TABLE_NAME') }),
     tokens: makeLwaTokenProvider({
       tokenUrl: config.spApi.lwaEndpoint ?? LWA_TOKEN_URL,

@@ -65,6 +65,8 @@ export function makeSpApiAccess(deps: {
         tokens: tokenProvider(accountId),
         limiter,
         rateLimitFraction: deps.config.spApi.rateLimitFraction,
+        maxAttempts: deps.config.spApi.retry.maxAttempts,
+        backoff: { baseMs: deps.config.spApi.retry.baseDelayMs, capMs: deps.config.spApi.retry.maxDelayMs },
         fetch: deps.fetch,
         onAttempt: deps.onAttempt,
       });

@@ -22,6 +22,17 @@ export type AutomationModule = z.infer<typeof automationModuleSchema>;
 export const automationModeSchema = z.enum(['off', 'simulate', 'live']);
 export type AutomationMode = z.infer<typeof automationModeSchema>;
 
+/** How often and how patiently one SP-API call is retried. */
+export const retryPolicySchema = z.strictObject({
+  maxAttempts: z.number().int().min(1).max(20),
+  baseDelayMs: z.number().int().min(1),
+  maxDelayMs: z.number().int().min(1),
+});
+export type RetryPolicy = z.infer<typeof retryPolicySchema>;
+
+/** Eight attempts, 250 ms doubling to at most 20 s: rides out a 429 storm within a Lambda's budget. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 20_000 };
+
 /**
  * The non-secret part of the configuration that functions need at run time. CDK serialises it into
  * the `ACORN_RUNTIME_CONFIG` environment variable; secrets are referenced by id only.
@@ -29,6 +40,7 @@ export type AutomationMode = z.infer<typeof automationModeSchema>;
 export const runtimeConfigSchema = z.strictObject({
   spApi: z.strictObject({
     rateLimitFraction: z.number().gt(0).max(1),
+    retry: retryPolicySchema,
     lwaEndpoint: z.url().optional(),
     accounts: z.array(
       z.strictObject({ id: z.string(), region: spApiRegionSchema, endpoint: z.url().optional() }),

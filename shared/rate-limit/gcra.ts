@@ -12,12 +12,20 @@ export interface GcraParams {
 }
 
 /**
- * Parameters for `fraction` of a documented usage plan. The tolerance admits `burst` requests at
- * once on an idle bucket, like Amazon's bucket that starts full.
+ * Bucket capacity held back from Amazon's burst. A slot is when a request may leave, not when it
+ * arrives: sends drift by event-loop and network jitter, and a burst that leaves late can land
+ * together with the next slot. One slot of headroom absorbs up to one interval of that drift.
+ */
+export const JITTER_HEADROOM_SLOTS = 1;
+
+/**
+ * Parameters for `fraction` of a documented usage plan. The tolerance admits `burst - 1` requests
+ * at once on an idle bucket (Amazon's bucket starts full with `burst`; see JITTER_HEADROOM_SLOTS).
  */
 export function gcraParams(plan: { rate: number; burst: number }, fraction: number): GcraParams {
   const intervalMs = 1000 / (plan.rate * fraction);
-  return { intervalMs, toleranceMs: Math.max(0, plan.burst - 1) * intervalMs };
+  const burst = Math.max(1, plan.burst - JITTER_HEADROOM_SLOTS);
+  return { intervalMs, toleranceMs: (burst - 1) * intervalMs };
 }
 
 /**

@@ -115,10 +115,12 @@ export function makeSpApiClient(options: SpApiClientOptions): SpApiClient {
         if (attempt > 0 && lastStatus !== 401 && lastStatus !== 403) {
           await sleep(backoffDelay(attempt, backoff, random));
         }
+        // Token first, slot second: a slot is a send time, and an LWA round trip between the two
+        // would push the send past it and bunch it with the next slot.
+        const token = await options.tokens.token();
         await options.limiter.acquire(bucket, limitOf(request.operation), {
           maxWaitMs: options.maxSlotWaitMs,
         });
-        const token = await options.tokens.token();
         const started = Date.now();
         let res: Response;
         try {

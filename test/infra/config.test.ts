@@ -103,6 +103,7 @@ describe('configuration', () => {
 
     expect(runtime.spApi).toEqual({
       rateLimitFraction: 0.8,
+      retry: { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 20_000 },
       lwaEndpoint: 'http://localhost:4010/auth/o2/token',
       accounts: [{ id: 'example-eu', region: 'eu', endpoint: 'http://localhost:4010' }],
     });
