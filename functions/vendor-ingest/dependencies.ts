@@ -32,6 +32,7 @@ export function vendorIngestDependencies(env: NodeJS.ProcessEnv = process.env): 
     credentials,
     dynamo,
     tableName,
+    clock,
     onAttempt: (attempt) => {
       if (attempt.status === 429) metrics.addMetric('SpApiThrottled', 'Count', 1);
     },

@@ -41,6 +41,7 @@ const applicationManagement = makeApplicationManagementApi(
     limiter: new DynamoDbRateLimiter({ client: new DynamoDBClient({}), tableName: requireEnv('TABLE_NAME') }),
     tokens: makeLwaTokenProvider({
       tokenUrl: config.spApi.lwaEndpoint ?? LWA_TOKEN_URL,
+      now: () => clock.now().getTime(),
       credentials: async () => {
         const secret = await credentials.get();
         return {

@@ -40,6 +40,14 @@ export class StatelessStack extends Stack {
     this.consoleApi = new ConsoleApi(this, 'ConsoleApi', { table: stateful.table, runtimeConfig });
 
     new CfnOutput(this, 'ApiUrl', { value: this.consoleApi.url, description: 'Console API base URL' });
+    new CfnOutput(this, 'PullPurchaseOrdersFunctionName', {
+      value: this.vendorIngest.pullPurchaseOrders.function.functionName,
+      description: 'npm run backfill -- --days N --function <this>',
+    });
+    new CfnOutput(this, 'PullPurchaseOrderStatusFunctionName', {
+      value: this.vendorIngest.pullPurchaseOrderStatus.function.functionName,
+      description: 'npm run backfill -- --days N --function … --status-function <this>',
+    });
     new CfnOutput(this, 'CredentialNotificationsQueueUrl', {
       value: this.vendorIngest.credentialNotificationsQueue.queueUrl,
     });

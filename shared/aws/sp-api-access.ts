@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Clock } from '../clock.ts';
 import type { RuntimeConfig } from '../config/runtime.ts';
 import { ConfigurationError } from '../errors.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
@@ -19,6 +20,8 @@ export function makeSpApiAccess(deps: {
   dynamo: DynamoDBClient;
   tableName: string;
   limiter?: RateLimiter;
+  /** Business clock: LWA tokens expire on it (locally the sandbox runs on the same clock). */
+  clock?: Clock;
   fetch?: typeof fetch;
   onAttempt?: (attempt: SpApiAttempt) => void;
 }) {
@@ -38,6 +41,7 @@ export function makeSpApiAccess(deps: {
       provider = makeLwaTokenProvider({
         tokenUrl: deps.config.spApi.lwaEndpoint ?? LWA_TOKEN_URL,
         fetch: deps.fetch,
+        ...(deps.clock ? { now: () => deps.clock!.now().getTime() } : {}),
         credentials: async () => {
           const secret = await deps.credentials.get();
           const refreshToken = secret.refreshTokens[accountId];
