@@ -98,17 +98,27 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     ...(existsSync(OFFICIAL_MODELS_DIR) ? { officialModelsDir: OFFICIAL_MODELS_DIR } : {}),
     onNotification: async (notification) => {
       if (!runtime) return;
+      // The emulators' dummy credentials: without them the SDK looks for real ones and, offline,
+      // finds none, so the notification would never reach the queue.
       const sqs = new SQSClient({
         endpoint: runtime.endpoints.sqs,
-        region: 'us-east-1',
+        region: runtime.env.AWS_REGION ?? 'us-east-1',
+        credentials: {
+          accessKeyId: runtime.env.AWS_ACCESS_KEY_ID ?? 'local',
+          secretAccessKey: runtime.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+        },
         useQueueUrlAsEndpoint: false,
       });
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: runtime.physicalName('CredentialNotificationsQueue'),
-          MessageBody: JSON.stringify(notification),
-        }),
-      );
+      try {
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: runtime.physicalName('CredentialNotificationsQueue'),
+            MessageBody: JSON.stringify(notification),
+          }),
+        );
+      } finally {
+        sqs.destroy();
+      }
     },
   });
 

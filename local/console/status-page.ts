@@ -9,6 +9,7 @@ export function renderStatusPage(opts: { sandboxUrl: string }): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Acorn — local</title>
+<link rel="icon" href="data:,">
 <style>
   :root { font-family: system-ui, sans-serif; color: #1f2933; background: #f7f8fa; }
   body { margin: 0 auto; max-width: 1100px; padding: 24px; }
@@ -16,11 +17,13 @@ export function renderStatusPage(opts: { sandboxUrl: string }): string {
   .muted { color: #66788a; font-size: 13px; }
   .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin: 20px 0; }
   .card { background: #fff; border: 1px solid #e1e6eb; border-radius: 8px; padding: 12px 14px; }
-  .card b { display: block; font-size: 24px; margin-top: 4px; }
+  .card b { display: block; font-size: 24px; margin-top: 4px; white-space: nowrap; }
+  #clock { font-size: 18px; line-height: 29px; }
   table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid #e1e6eb; border-radius: 8px; font-size: 13px; }
   th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid #eef1f4; }
   th { background: #f1f4f7; font-weight: 600; }
   .state-New { color: #b45309; } .state-Acknowledged { color: #047857; } .state-Closed { color: #6b7280; }
+  .outcome-ok { color: #047857; } .outcome-failed { color: #b91c1c; }
   code { font-size: 12px; }
 </style>
 </head>
@@ -37,12 +40,24 @@ export function renderStatusPage(opts: { sandboxUrl: string }): string {
 <h2>Schedules</h2>
 <table id="schedules"><thead><tr><th>Schedule</th><th>Expression</th><th>Runs</th><th>Last run</th><th>Next run</th><th>Outcome</th></tr></thead><tbody></tbody></table>
 <h2>Purchase orders (newest first)</h2>
-<table id="pos"><thead><tr><th>PO</th><th>Vendor code</th><th>State</th><th>PO date</th><th>Lines</th><th>Ship window</th><th>Ship to</th></tr></thead><tbody></tbody></table>
+<table id="pos"><thead><tr><th>PO</th><th>Vendor code</th><th>State</th><th>PO date</th><th>Lines</th><th>Ship / delivery window</th><th>Ship to</th></tr></thead><tbody></tbody></table>
 <script>
 const text = (v) => (v === undefined || v === null ? '' : String(v));
+const minute = (iso) => (iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : '');
+// Amazon sends a ship window (the vendor ships) or a delivery window (the vendor delivers).
+function windowText(p) {
+  const w = p.shipWindow ?? p.deliveryWindow;
+  if (!w) return '';
+  const [from, to] = w.split('--');
+  return (p.shipWindow ? 'ship ' : 'deliver ') + (from ?? '').slice(0, 10) + ' → ' + (to ?? '').slice(0, 10);
+}
 function row(cells) {
   const tr = document.createElement('tr');
-  for (const c of cells) { const td = document.createElement('td'); td.textContent = text(c.value ?? c); if (c.className) td.className = c.className; tr.append(td); }
+  for (const c of cells) {
+    // A cell is a value (possibly undefined: a schedule that has not run yet) or { value, className }.
+    const cell = c !== null && typeof c === 'object' ? c : { value: c };
+    const td = document.createElement('td'); td.textContent = text(cell.value); if (cell.className) td.className = cell.className; tr.append(td);
+  }
   return tr;
 }
 async function refresh() {
@@ -51,16 +66,22 @@ async function refresh() {
     fetch('/api/purchase-orders?limit=500').then((r) => r.json()),
     fetch('/api/events').then((r) => r.json()),
   ]);
-  document.getElementById('clock').textContent = health.clock.replace('T', ' ').slice(0, 16) + ' UTC';
+  document.getElementById('clock').textContent = minute(health.clock);
   document.getElementById('po-count').textContent = pos.items.length + (pos.nextToken ? '+' : '');
-  document.getElementById('event-count').textContent = events.items.length;
+  // /api/events answers the latest 200 only.
+  document.getElementById('event-count').textContent = events.items.length + (events.items.length >= 200 ? '+' : '');
   document.getElementById('failed').textContent = health.failedDeliveries;
   const sbody = document.querySelector('#schedules tbody');
-  sbody.replaceChildren(...health.schedules.map((s) => row([s.id, s.expression, s.runs, s.lastRun?.at, s.nextFireAt, s.lastRun ? (s.lastRun.ok ? 'ok' : s.lastRun.error?.message) : ''])));
+  sbody.replaceChildren(...health.schedules.map((s) => row([
+    s.id, s.expression, s.runs, minute(s.lastRun?.at), minute(s.nextFireAt),
+    s.lastRun
+      ? { value: s.lastRun.ok ? 'ok' : s.lastRun.error?.message, className: s.lastRun.ok ? 'outcome-ok' : 'outcome-failed' }
+      : '',
+  ])));
   const pbody = document.querySelector('#pos tbody');
   pbody.replaceChildren(...pos.items.slice(0, 100).map((p) => row([
     p.purchaseOrderNumber, p.vendorCode, { value: p.state, className: 'state-' + p.state },
-    p.purchaseOrderDate.slice(0, 16).replace('T', ' '), p.lineCount, p.shipWindow, p.shipTo,
+    minute(p.purchaseOrderDate), p.lineCount, windowText(p), p.shipTo,
   ])));
 }
 refresh(); setInterval(refresh, 3000);
