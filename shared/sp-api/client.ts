@@ -8,6 +8,7 @@ import {
   SpApiAuthorizationError,
   type SpApiErrorDetail,
   SpApiMalformedResponseError,
+  SpApiOutcomeUnknownError,
   SpApiRequestError,
   SpApiThrottledError,
   SpApiUnavailableError,
@@ -23,6 +24,14 @@ export interface SpApiRequest<S extends z.ZodType> {
   readonly path: string;
   readonly query?: Record<string, string | number | boolean | undefined>;
   readonly body?: unknown;
+  /** The exact bytes to send (the outbox's stored payload); wins over `body`. */
+  readonly rawBody?: string;
+  /**
+   * A submission changes Amazon's state and carries no idempotency key: only answers that prove
+   * it was not applied (429, 401/403) are retried here; a 5xx, a broken connection or an unreadable
+   * 2xx raise SpApiOutcomeUnknownError instead of a blind resend.
+   */
+  readonly submission?: boolean;
   /** Schema of the 2xx body; the response is parsed with it or the call fails as malformed. */
   readonly responseSchema: S;
 }
@@ -104,6 +113,7 @@ export function makeSpApiClient(options: SpApiClientOptions): SpApiClient {
   return {
     async call<S extends z.ZodType>(request: SpApiRequest<S>): Promise<z.output<S>> {
       const url = urlOf(request.path, request.query);
+      const body = request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
       const bucket = `${options.limiterScope}#${options.region}#${request.operation}`;
       let refreshedToken = false;
       let lastStatus = 0;
@@ -130,9 +140,9 @@ export function makeSpApiClient(options: SpApiClientOptions): SpApiClient {
               'x-amz-access-token': token,
               'user-agent': options.userAgent ?? USER_AGENT,
               accept: 'application/json',
-              ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
             },
-            body: request.body === undefined ? undefined : JSON.stringify(request.body),
+            body,
           });
         } catch (error) {
           options.onAttempt?.({
@@ -141,6 +151,7 @@ export function makeSpApiClient(options: SpApiClientOptions): SpApiClient {
             status: 0,
             durationMs: Date.now() - started,
           });
+          if (request.submission) throw new SpApiOutcomeUnknownError(request.operation, 0, [], error);
           lastStatus = 0;
           lastCause = error;
           malformed = undefined;
@@ -159,6 +170,14 @@ export function makeSpApiClient(options: SpApiClientOptions): SpApiClient {
           const parsed = request.responseSchema.safeParse(json);
           if (parsed.success) return parsed.data;
           malformed = describeIssues(parsed.error);
+          if (request.submission) {
+            throw new SpApiOutcomeUnknownError(request.operation, res.status, [
+              {
+                code: 'MalformedResponse',
+                message: malformed.map((m) => `${m.path}: ${m.message}`).join('; '),
+              },
+            ]);
+          }
           continue;
         }
         malformed = undefined;
@@ -170,7 +189,12 @@ export function makeSpApiClient(options: SpApiClientOptions): SpApiClient {
           options.tokens.invalidate();
           continue;
         }
-        if (res.status === 429 || res.status >= 500) continue;
+        if (res.status === 429) continue;
+        if (res.status >= 500) {
+          if (request.submission)
+            throw new SpApiOutcomeUnknownError(request.operation, res.status, lastErrors);
+          continue;
+        }
         throw new SpApiRequestError(request.operation, res.status, lastErrors);
       }
       if (malformed) throw new SpApiMalformedResponseError(request.operation, lastStatus, malformed);

@@ -96,6 +96,26 @@ export class SpApiMalformedResponseError extends SpApiError {
   }
 }
 
+/**
+ * A submission (a POST that changes Amazon's state) ended without a clear answer: a 5xx, a broken
+ * connection, or a 2xx we could not read. Amazon may or may not have applied it, so it is never
+ * resent blindly: the outbox marks it `unknown` and reads Amazon's state to decide (rule 11).
+ */
+export class SpApiOutcomeUnknownError extends SpApiError {
+  readonly retryable = true;
+  /** Tells the outbox that a resend needs Amazon's state first. */
+  readonly ambiguous = true;
+  constructor(operation: string, status: number, errors: readonly SpApiErrorDetail[], cause?: unknown) {
+    super(
+      operation,
+      status,
+      errors,
+      `SP-API ${operation} ended without a clear answer (status ${status || 'network error'}); it may have been applied`,
+      { cause },
+    );
+  }
+}
+
 /** Login with Amazon refused the credentials (wrong client secret, revoked refresh token). */
 export class LwaAuthenticationError extends AppError {
   readonly retryable = false;

@@ -6,6 +6,7 @@ import {
   LwaAuthenticationError,
   SpApiAuthorizationError,
   SpApiMalformedResponseError,
+  SpApiOutcomeUnknownError,
   SpApiRequestError,
   SpApiThrottledError,
   SpApiUnavailableError,
@@ -129,6 +130,52 @@ describe('SP-API client', () => {
     };
     const { client } = clientWith([down, down, down, down]);
     await expect(client.call(request)).rejects.toBeInstanceOf(SpApiUnavailableError);
+  });
+});
+
+describe('SP-API client submissions', () => {
+  const submit = {
+    operation: 'submitAcknowledgement' as const,
+    method: 'POST' as const,
+    path: '/vendor/orders/v1/acknowledgements',
+    rawBody: '{"acknowledgements":[]}',
+    submission: true,
+    responseSchema: z.object({ payload: z.object({ transactionId: z.string() }) }),
+  };
+
+  it('sends the stored payload bytes as they are', async () => {
+    const { client, calls } = clientWith([() => jsonResponse(202, { payload: { transactionId: 't-1' } })]);
+    await client.call(submit);
+    expect(calls[0]?.init.body).toBe('{"acknowledgements":[]}');
+  });
+
+  it('retries a throttled submission, which Amazon did not apply', async () => {
+    const { client, calls } = clientWith([
+      () => jsonResponse(429, { errors: [{ code: 'QuotaExceeded', message: 'slow down' }] }),
+      () => jsonResponse(202, { payload: { transactionId: 't-2' } }),
+    ]);
+    await expect(client.call(submit)).resolves.toEqual({ payload: { transactionId: 't-2' } });
+    expect(calls).toHaveLength(2);
+  });
+
+  it.each([
+    ['a 500', () => jsonResponse(500, { errors: [{ code: 'InternalFailure', message: 'oops' }] })],
+    [
+      'a broken connection',
+      (): Response => {
+        throw new TypeError('socket hang up');
+      },
+    ],
+    ['an unreadable 202', () => jsonResponse(202, { payload: {} })],
+  ])('never resends a submission after %s: the outcome is unknown', async (_case, answer) => {
+    const { client, calls } = clientWith([
+      answer,
+      () => jsonResponse(202, { payload: { transactionId: 'dup' } }),
+    ]);
+    const error = (await client.call(submit).catch((e: unknown) => e)) as SpApiOutcomeUnknownError;
+    expect(error).toBeInstanceOf(SpApiOutcomeUnknownError);
+    expect(error.ambiguous).toBe(true);
+    expect(calls).toHaveLength(1);
   });
 });
 
