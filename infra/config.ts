@@ -4,9 +4,11 @@ import {
   automationModeSchema,
   automationModuleSchema,
   DEFAULT_RETRY_POLICY,
+  reminderPlanSchema,
   retryPolicySchema,
   spApiRegionSchema,
 } from '#shared/config/runtime.ts';
+import { acknowledgementRulesSchema } from '#shared/domain/purchase-orders/rules-config.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 import { parseOrThrow } from '#shared/validation.ts';
 
@@ -148,6 +150,18 @@ export const acornConfigSchema = z
       .default({ pullPurchaseOrders: 'rate(15 minutes)', pullPurchaseOrderStatus: 'rate(1 hour)' }),
     /** How far back the first pull reaches when no cursor exists yet. */
     initialLookbackDays: z.number().int().min(1).max(180).default(7),
+    /** Purchase-order acknowledgements: the rules, reminders and the schedules of the follow-ups. */
+    purchaseOrders: z
+      .strictObject({
+        rules: acknowledgementRulesSchema.prefault({}),
+        /** Reminders at fractions of the time to the acknowledgement deadline, and the escalation. */
+        reminders: reminderPlanSchema.default({ reminders: [0.5, 0.75], escalation: { atFraction: 0.9 } }),
+        /** How often submitted acknowledgements' transaction status is checked. */
+        pollTransactions: scheduleExpression.default('rate(2 minutes)'),
+        /** How often acknowledgement deadlines are checked for reminders and escalations. */
+        checkDeadlines: scheduleExpression.default('rate(5 minutes)'),
+      })
+      .prefault({}),
     /** Every automation starts in `simulate` in a new deployment until an operator switches it. */
     automation: z.partialRecord(automationModuleSchema, automationModeSchema).default({}),
     archive: z

@@ -40,6 +40,7 @@ export function toRuntimeConfig(config: AcornConfig): RuntimeConfig {
         acknowledgementDeadlineHours: vendor.acknowledgementDeadlineHours,
       })),
       automation,
+      purchaseOrders: { rules: config.purchaseOrders.rules, reminders: config.purchaseOrders.reminders },
       initialLookbackDays: config.initialLookbackDays,
     },
     'runtime configuration',

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from '#infra/build-app.ts';
 import { type AcornConfig, loadAcornConfig } from '#infra/config.ts';
@@ -58,6 +59,40 @@ function againstSandbox(config: AcornConfig, sandboxUrl: string): AcornConfig {
       accounts: config.spApi.accounts.map((a) => ({ ...a, endpoint: sandboxUrl })),
     },
   };
+}
+
+/**
+ * On a fresh data directory, drops the vendor's catalogue and stock files (made by the sandbox for
+ * the products it orders) into the inbox, as the ERP would: the stack's own inbox rule imports
+ * them, and the acknowledgement rules have something to decide with.
+ */
+async function seedVendorFiles(
+  runtime: LocalRuntime,
+  sandbox: AmazonSandbox,
+  dataDir: string,
+): Promise<void> {
+  const marker = join(dataDir, 'vendor-files-seeded');
+  if (existsSync(marker)) return;
+  const files = sandbox.vendorFiles(runtime.clock.now());
+  const s3 = new S3Client({
+    endpoint: runtime.endpoints.s3,
+    region: runtime.env.AWS_REGION ?? 'us-east-1',
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: runtime.env.AWS_ACCESS_KEY_ID ?? 'local',
+      secretAccessKey: runtime.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    },
+  });
+  try {
+    const bucket = runtime.physicalName('InboxBucket');
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'catalog/erp-catalog.csv', Body: files.catalogCsv }),
+    );
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'stock/erp-stock.csv', Body: files.stockCsv }));
+  } finally {
+    s3.destroy();
+  }
+  writeFileSync(marker, new Date().toISOString());
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -155,6 +190,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     throw error;
   }
   const rt = runtime;
+  await seedVendorFiles(rt, sandbox, dataDir);
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {

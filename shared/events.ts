@@ -11,4 +11,10 @@ export const DETAIL_TYPE = {
   purchaseOrderChanged: 'PurchaseOrderChanged',
   purchaseOrderStatusChanged: 'PurchaseOrderStatusChanged',
   spApiCredentialRotated: 'SpApiCredentialRotated',
+  purchaseOrderNeedsReview: 'PurchaseOrderNeedsReview',
+  purchaseOrderAcknowledged: 'PurchaseOrderAcknowledged',
+  acknowledgementFailed: 'AcknowledgementFailed',
+  acknowledgementDeadlineReminder: 'AcknowledgementDeadlineReminder',
+  acknowledgementDeadlineEscalation: 'AcknowledgementDeadlineEscalation',
+  inboxFileRejectedRows: 'InboxFileRejectedRows',
 } as const;

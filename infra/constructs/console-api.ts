@@ -35,6 +35,8 @@ export class ConsoleApi extends Construct {
   readonly stage: HttpStage;
   /** GET /api/purchase-orders. */
   readonly listPurchaseOrders: NodeFunction;
+  /** The authorizer every route uses (IAM until the Cognito sign-in arrives). */
+  readonly authorizer: HttpIamAuthorizer;
 
   constructor(scope: Construct, id: string, props: ConsoleApiProps) {
     super(scope, id);
@@ -72,7 +74,8 @@ export class ConsoleApi extends Construct {
       },
     });
 
-    const authorizer = new HttpIamAuthorizer();
+    this.authorizer = new HttpIamAuthorizer();
+    const authorizer = this.authorizer;
 
     this.listPurchaseOrders = new NodeFunction(this, 'ListPurchaseOrders', {
       entry: 'functions/console-api/list-purchase-orders.ts',

@@ -1,23 +1,25 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type { HttpApi, HttpMethod, IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as events from 'aws-cdk-lib/aws-events';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LAMBDA_BUNDLE, PROJECT_ROOT } from '../bundling.ts';
-import { acknowledgeNag } from './nag.ts';
+import { acknowledgeNag, acknowledgeNagWildcardResource } from './nag.ts';
 import { type FunctionWiring, Wiring } from './wiring.ts';
 
 /** The repository root: function entries and the lock file are resolved from here. */
@@ -61,6 +63,35 @@ const TABLE_KEY_ACTIONS: Record<Access, readonly string[]> = {
   read: ['kms:Decrypt', 'kms:DescribeKey'],
   readWrite: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
 };
+
+/** What a binding lets the function do with a bucket. */
+export type BucketAccess = 'read' | 'write' | 'readWrite';
+
+/**
+ * S3 object actions per access level. `write` is PutObject alone, so a writer to the Object Lock
+ * archive can add objects and versions but never delete them or touch their retention or legal
+ * hold (no s3:DeleteObject*, s3:PutObjectRetention, s3:PutObjectLegalHold,
+ * s3:BypassGovernanceRetention).
+ */
+const BUCKET_OBJECT_ACTIONS: Record<BucketAccess, readonly string[]> = {
+  read: ['s3:GetObject'],
+  write: ['s3:PutObject'],
+  readWrite: ['s3:GetObject', 's3:PutObject'],
+};
+
+/**
+ * KMS actions a caller needs on a bucket's customer-managed key, used only through S3: Decrypt to
+ * read, GenerateDataKey to put an object in one request (a multipart upload would also need
+ * Decrypt; nothing in Acorn uploads in parts).
+ */
+const BUCKET_KEY_ACTIONS: Record<BucketAccess, readonly string[]> = {
+  read: ['kms:Decrypt'],
+  write: ['kms:GenerateDataKey'],
+  readWrite: ['kms:Decrypt', 'kms:GenerateDataKey'],
+};
+
+/** The bus EventBridge delivers AWS service events (S3 "Object Created") to. */
+const DEFAULT_BUS = 'default';
 
 /** Properties of a {@link NodeFunction}. */
 export interface NodeFunctionProps {
@@ -129,6 +160,55 @@ export interface ScheduleTriggerOptions {
   readonly maxEventAge?: Duration;
 }
 
+/** Options of {@link NodeFunction.bindBucket}. */
+export interface BucketBindingOptions {
+  /**
+   * Key prefix the grant is limited to, e.g. `documents/`: objects under it, and listing only
+   * under it. A literal, without IAM wildcards (`*`, `?`).
+   * @default - every key of the bucket
+   */
+  readonly prefix?: string;
+}
+
+/**
+ * An EventBridge event pattern on the fields Acorn routes by, in CDK's spelling (`detailType` is
+ * deployed as `detail-type`). Values are literals: the same pattern runs on AWS and, from the
+ * wiring manifest, in the local runtime.
+ */
+export interface EventRulePattern {
+  /**
+   * Event sources, e.g. `EVENT_SOURCE.purchaseOrders` (shared/events.ts).
+   * @default - any source
+   */
+  readonly source?: readonly string[];
+  /**
+   * Detail types, e.g. `DETAIL_TYPE.purchaseOrderReceived`.
+   * @default - any detail type
+   */
+  readonly detailType?: readonly string[];
+  /**
+   * Content filter on `detail` (EventBridge pattern syntax).
+   * @default - any detail
+   */
+  readonly detail?: Record<string, unknown>;
+}
+
+/** Options of {@link NodeFunction.onEvent} and {@link NodeFunction.onInboxObject}. */
+export interface RuleTriggerOptions {
+  /**
+   * Retries by EventBridge when the asynchronous invoke call itself fails (throttling, service
+   * errors), before the event goes to the function's dead-letter queue. Errors of the function
+   * are retried by Lambda (the function's `retryAttempts`).
+   * @default 3
+   */
+  readonly retryAttempts?: number;
+  /**
+   * How long EventBridge keeps trying to deliver one event.
+   * @default Duration.hours(1)
+   */
+  readonly maxEventAge?: Duration;
+}
+
 /** Options of {@link NodeFunction.consumeQueue}. */
 export interface QueueTriggerOptions {
   /**
@@ -158,12 +238,14 @@ export class NodeFunction extends Construct {
   readonly role: iam.Role;
   /** Where the function logs. */
   readonly logGroup: logs.LogGroup;
-  /** Failed asynchronous invocations and undeliverable scheduled runs end up here. */
+  /** Failed asynchronous invocations and undeliverable scheduled runs and rule events end up here. */
   readonly deadLetterQueue: sqs.Queue;
   readonly #wiring: FunctionWiring;
   readonly #timeout: Duration;
   /** Bytes of each environment variable (name and value), for Lambda's 4 KB limit. */
   readonly #environmentBytes = new Map<string, number>();
+  /** Manifest id of the resource each resource variable names: one variable, one resource. */
+  readonly #boundResources = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
@@ -200,7 +282,7 @@ export class NodeFunction extends Construct {
     acknowledgeNag(
       this.deadLetterQueue,
       'AwsSolutions-SQS3',
-      'This queue is itself a dead-letter queue: the on-failure destination of the function and the DLQ of its schedules.',
+      'This queue is itself a dead-letter queue: the on-failure destination of the function and the DLQ of its schedules and rules.',
     );
 
     this.function = new NodejsFunction(this, 'Function', {
@@ -326,6 +408,138 @@ export class NodeFunction extends Construct {
   }
 
   /**
+   * Gives the function the bucket's name in `envName` and the S3 permissions of `access` on its
+   * objects, or on those under `options.prefix`:
+   * - `read`: s3:GetObject, and s3:ListBucket limited to the prefix (so a missing key is a 404,
+   *   not a 403);
+   * - `write`: s3:PutObject and nothing else, the only write the Object Lock archive admits;
+   * - `readWrite`: both.
+   *
+   * On a KMS-encrypted bucket, also the KMS actions of `access` on its key, through S3 only and
+   * for this bucket only (`kms:ViaService`, `kms:EncryptionContext:aws:s3:arn`). The bucket must be
+   * registered in the wiring.
+   */
+  bindBucket(
+    envName: string,
+    bucket: s3.IBucket,
+    access: BucketAccess,
+    options: BucketBindingOptions = {},
+  ): void {
+    const id = Wiring.of(this).resource(bucket, 'bucket').id;
+    const prefix = options.prefix ?? '';
+    this.#checkPrefix(prefix, `bindBucket(${envName})`);
+    this.#setResourceEnvironment(envName, bucket.bucketName, id);
+
+    const objects = bucket.arnForObjects(`${prefix}*`);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: [...BUCKET_OBJECT_ACTIONS[access]], resources: [objects] }),
+    );
+    acknowledgeNagWildcardResource(
+      this.role,
+      objects,
+      `S3 object actions are granted on an object ARN pattern: ${prefix ? `the keys under ${prefix}` : 'every key'} of ${id}.`,
+    );
+    if (access !== 'write') {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          ...(prefix ? { conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}),
+        }),
+      );
+    }
+    if (bucket.encryptionKey) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: [...BUCKET_KEY_ACTIONS[access]],
+          resources: [bucket.encryptionKey.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` },
+            // The bucket ARN with an S3 Bucket Key, the object ARN without: the key is shared with
+            // the table and the other buckets, and this grant is for this bucket's objects.
+            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, objects] },
+          },
+        }),
+      );
+    }
+  }
+
+  /**
+   * Runs the function on the events of `bus` that match `pattern`: an EventBridge rule with this
+   * function as its target, invoked asynchronously (Lambda's retries and the function's
+   * dead-letter queue apply), with EventBridge retries and the same dead-letter queue for events
+   * it cannot deliver. The bus must be registered in the wiring, or be the default bus.
+   */
+  onEvent(
+    id: string,
+    bus: events.IEventBus,
+    pattern: EventRulePattern,
+    options: RuleTriggerOptions = {},
+  ): events.Rule {
+    const busId =
+      !Token.isUnresolved(bus.eventBusName) && bus.eventBusName === DEFAULT_BUS
+        ? DEFAULT_BUS
+        : Wiring.of(this).resource(bus, 'bus').id;
+    const deployed = {
+      ...(pattern.source ? { source: [...pattern.source] } : {}),
+      ...(pattern.detailType ? { 'detail-type': [...pattern.detailType] } : {}),
+      ...(pattern.detail ? { detail: pattern.detail } : {}),
+    };
+    if (Object.keys(deployed).length === 0) {
+      throw new Error(`${this.node.path}/${id}: an event pattern must name at least one field`);
+    }
+    if (containsToken(deployed)) {
+      throw new Error(
+        `${this.node.path}/${id}: the event pattern must be literal; the local runtime reads it from the wiring manifest`,
+      );
+    }
+    const rule = this.#ruleTo(
+      id,
+      bus,
+      {
+        ...(pattern.source ? { source: [...pattern.source] } : {}),
+        ...(pattern.detailType ? { detailType: [...pattern.detailType] } : {}),
+        ...(pattern.detail ? { detail: pattern.detail } : {}),
+      },
+      options,
+    );
+    this.#wiring.addTrigger({ type: 'rule', id, bus: busId, pattern: deployed });
+    return rule;
+  }
+
+  /**
+   * Runs the function on each object created under `prefix` of an inbox bucket: S3 sends
+   * "Object Created" to the default bus (the bucket's EventBridge notifications must be on), and
+   * a rule there matches the bucket and the prefix, delivered as in {@link onEvent}. Also binds
+   * the bucket for reading under the prefix, as `INBOX_BUCKET_NAME`.
+   */
+  onInboxObject(
+    id: string,
+    bucket: s3.IBucket,
+    prefix: string,
+    options: RuleTriggerOptions = {},
+  ): events.Rule {
+    const bucketId = Wiring.of(this).resource(bucket, 'bucket').id;
+    if (prefix === '') throw new Error(`${this.node.path}/${id}: an inbox trigger needs a key prefix`);
+    this.#checkPrefix(prefix, id);
+    this.node.addValidation({ validate: () => eventBridgeNotificationErrors(bucket) });
+    const rule = this.#ruleTo(
+      id,
+      // No bus: the rule goes on the default bus.
+      undefined,
+      {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [bucket.bucketName] }, object: { key: [{ prefix }] } },
+      },
+      options,
+    );
+    this.bindBucket('INBOX_BUCKET_NAME', bucket, 'read', { prefix });
+    this.#wiring.addTrigger({ type: 'inbox', bucket: bucketId, prefix });
+    return rule;
+  }
+
+  /**
    * Runs the function on an EventBridge Scheduler schedule (`rate(15 minutes)` or `cron(...)`),
    * invoked asynchronously, with Scheduler retries and this function's dead-letter queue.
    */
@@ -400,7 +614,41 @@ export class NodeFunction extends Construct {
     this.#wiring.addTrigger({ type: 'http', method, path });
   }
 
+  #ruleTo(
+    id: string,
+    bus: events.IEventBus | undefined,
+    eventPattern: events.EventPattern,
+    options: RuleTriggerOptions,
+  ): events.Rule {
+    return new events.Rule(this, id, {
+      eventBus: bus,
+      eventPattern,
+      description: `${this.node.id}: ${id}`,
+      targets: [
+        new targets.LambdaFunction(this.function, {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: options.retryAttempts ?? 3,
+          maxEventAge: options.maxEventAge ?? Duration.hours(1),
+        }),
+      ],
+    });
+  }
+
+  /** A key prefix is a literal: the manifest records it, and IAM would read `*` and `?` as wildcards. */
+  #checkPrefix(prefix: string, what: string): void {
+    if (Token.isUnresolved(prefix) || /[*?]/.test(prefix) || prefix.startsWith('/')) {
+      throw new Error(
+        `${this.node.path} ${what}: the key prefix must be a literal without *, ? or a leading slash, got ${prefix}`,
+      );
+    }
+  }
+
   #setResourceEnvironment(name: string, value: string, resourceId: string): void {
+    const bound = this.#boundResources.get(name);
+    if (bound !== undefined && bound !== resourceId) {
+      throw new Error(`${this.node.path}: ${name} is already bound to ${bound}, not ${resourceId}`);
+    }
+    this.#boundResources.set(name, resourceId);
     this.function.addEnvironment(name, value);
     this.#environmentBytes.set(name, Buffer.byteLength(name) + RESOURCE_VALUE_BYTES);
     this.#wiring.setEnvironment(name, { resource: resourceId });
@@ -415,4 +663,30 @@ export class NodeFunction extends Construct {
         ]
       : [];
   }
+}
+
+/** True when a value holds a CDK token anywhere (a deploy-time value the manifest cannot carry). */
+function containsToken(value: unknown): boolean {
+  if (typeof value === 'string' || typeof value === 'number') return Token.isUnresolved(value);
+  if (Array.isArray(value)) return value.some(containsToken);
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).some(([key, v]) => Token.isUnresolved(key) || containsToken(v));
+  }
+  return false;
+}
+
+/** Why a bucket cannot feed an inbox trigger: its "Object Created" events must go to EventBridge. */
+function eventBridgeNotificationErrors(bucket: s3.IBucket): string[] {
+  const cfn = bucket.node.defaultChild as s3.CfnBucket | undefined;
+  const notifications = cfn?.notificationConfiguration as
+    | s3.CfnBucket.NotificationConfigurationProperty
+    | undefined;
+  const eventBridge = notifications?.eventBridgeConfiguration as
+    | s3.CfnBucket.EventBridgeConfigurationProperty
+    | undefined;
+  return eventBridge?.eventBridgeEnabled === true
+    ? []
+    : [
+        `${bucket.node.path} sends no events to EventBridge; set notificationConfiguration.eventBridgeConfiguration.eventBridgeEnabled on its AWS::S3::Bucket for inbox triggers`,
+      ];
 }

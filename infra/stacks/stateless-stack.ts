@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AcornConfig } from '../config.ts';
 import { ConsoleApi } from '../constructs/console-api.ts';
+import { PurchaseOrders } from '../constructs/purchase-orders.ts';
 import { VendorIngest } from '../constructs/vendor-ingest.ts';
 import { toRuntimeConfig } from '../runtime-config.ts';
 import type { StatefulStack } from './stateful-stack.ts';
@@ -23,6 +24,8 @@ export class StatelessStack extends Stack {
   readonly vendorIngest: VendorIngest;
   /** Console API. */
   readonly consoleApi: ConsoleApi;
+  /** Purchase-order acknowledgements. */
+  readonly purchaseOrders: PurchaseOrders;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     const { config, stateful, ...stackProps } = props;
@@ -38,6 +41,18 @@ export class StatelessStack extends Stack {
     });
 
     this.consoleApi = new ConsoleApi(this, 'ConsoleApi', { table: stateful.table, runtimeConfig });
+
+    this.purchaseOrders = new PurchaseOrders(this, 'PurchaseOrders', {
+      table: stateful.table,
+      eventBus: stateful.eventBus,
+      archiveBucket: stateful.archiveBucket,
+      inboxBucket: stateful.inboxBucket,
+      spApiCredentials: stateful.spApiCredentials,
+      runtimeConfig,
+      api: this.consoleApi.api,
+      authorizer: this.consoleApi.authorizer,
+      schedules: config.purchaseOrders,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.consoleApi.url, description: 'Console API base URL' });
     new CfnOutput(this, 'PullPurchaseOrdersFunctionName', {

@@ -44,6 +44,7 @@ import {
   type ShipmentRecord,
   type SubmitOperation,
 } from './state.ts';
+import { vendorFiles } from './vendor-files.ts';
 
 export type { Faults } from './faults.ts';
 export type { VendorSetup } from './generator.ts';
@@ -144,6 +145,8 @@ export interface AmazonSandbox {
   injectPurchaseOrder(order: PurchaseOrder, opts?: { marketplace?: string }): PurchaseOrder;
   /** The client id, its newest secret and the refresh tokens. */
   credentials(): SandboxCredentials;
+  /** The vendor's catalogue and stock files for the products this sandbox orders (see vendor-files.ts). */
+  vendorFiles(asOf: Date): { catalogCsv: string; stockCsv: string };
   /** Sends APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY for the current secret through onNotification. */
   announceClientSecretExpiry(): Promise<ApplicationOAuthClientSecretExpiryNotification>;
 }
@@ -278,6 +281,7 @@ export async function startAmazonSandbox(options: AmazonSandboxOptions): Promise
       return order;
     },
     credentials: () => lwa.credentials,
+    vendorFiles: (asOf) => vendorFiles({ generator, vendors, seed, asOf }),
     async announceClientSecretExpiry() {
       const notification = lwa.expiryNotice(lwa.credentials.clientId);
       await services.notify(notification);

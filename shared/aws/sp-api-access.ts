@@ -7,6 +7,7 @@ import { makeSpApiClient, type SpApiAttempt, type SpApiClient } from '../sp-api/
 import { type AccessTokenProvider, makeLwaTokenProvider } from '../sp-api/lwa.ts';
 import { LWA_TOKEN_URL } from '../sp-api/operations.ts';
 import { makeVendorOrdersApi, type VendorOrdersApi } from '../sp-api/vendor-orders.ts';
+import { makeVendorTransactionsApi, type VendorTransactionsApi } from '../sp-api/vendor-transactions.ts';
 import { DynamoDbRateLimiter } from './dynamodb-rate-limiter.ts';
 import type { JsonSecret, spApiCredentialsSchema } from './secrets.ts';
 
@@ -81,6 +82,16 @@ export function makeSpApiAccess(deps: {
 
   return {
     client,
+    /** The orders API of one SP-API account. */
+    ordersOfAccount(accountId: string): VendorOrdersApi {
+      return makeVendorOrdersApi(client(accountId));
+    },
+    /** The transaction status API of the account a vendor code is reached through. */
+    transactionsFor(vendorCode: string): VendorTransactionsApi {
+      const vendor = deps.config.vendors.find((v) => v.vendorCode === vendorCode);
+      if (!vendor) throw new ConfigurationError(`Vendor code ${vendorCode} is not configured`);
+      return makeVendorTransactionsApi(client(vendor.spApiAccount));
+    },
     /** The orders API of the account a vendor code is reached through. */
     ordersFor(vendorCode: string): VendorOrdersApi {
       const vendor = deps.config.vendors.find((v) => v.vendorCode === vendorCode);

@@ -33,6 +33,17 @@ export type RetryPolicy = z.infer<typeof retryPolicySchema>;
 /** Eight attempts, 250 ms doubling to at most 20 s: rides out a 429 storm within a Lambda's budget. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 20_000 };
 
+/** Reminders at fractions of the time to a deadline, and when to escalate. */
+export const reminderPlanSchema = z.strictObject({
+  reminders: z.array(z.number().gt(0).lt(1)).max(5),
+  escalation: z
+    .union([
+      z.strictObject({ atFraction: z.number().gt(0).max(1) }),
+      z.strictObject({ minutesBefore: z.number().int().min(0) }),
+    ])
+    .optional(),
+});
+
 /**
  * The non-secret part of the configuration that functions need at run time. CDK serialises it into
  * the `ACORN_RUNTIME_CONFIG` environment variable; secrets are referenced by id only.
@@ -55,6 +66,11 @@ export const runtimeConfigSchema = z.strictObject({
     }),
   ),
   automation: z.record(automationModuleSchema, automationModeSchema),
+  purchaseOrders: z.strictObject({
+    /** Validated against the rules schema where it is used (shared/domain/purchase-orders/rules-config.ts). */
+    rules: z.record(z.string(), z.unknown()),
+    reminders: reminderPlanSchema,
+  }),
   initialLookbackDays: z.number().int().positive(),
 });
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;

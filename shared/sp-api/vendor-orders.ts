@@ -1,5 +1,7 @@
 import type { SpApiClient } from './client.ts';
+import { transactionIdResponseSchema } from './schemas/common.ts';
 import {
+  getPurchaseOrderResponseSchema,
   getPurchaseOrdersResponseSchema,
   getPurchaseOrdersStatusResponseSchema,
   type OrderStatus,
@@ -52,6 +54,33 @@ export function makeVendorOrdersApi(client: SpApiClient) {
         nextToken = res.payload?.pagination?.nextToken || undefined;
         yield { items: res.payload?.orders ?? [], nextToken };
       } while (nextToken);
+    },
+
+    /** One PO in its current form (state, lines). */
+    async purchaseOrder(purchaseOrderNumber: string): Promise<PurchaseOrder> {
+      const res = await client.call({
+        operation: 'getPurchaseOrder',
+        method: 'GET',
+        path: `/vendor/orders/v1/purchaseOrders/${encodeURIComponent(purchaseOrderNumber)}`,
+        responseSchema: getPurchaseOrderResponseSchema,
+      });
+      return res.payload;
+    },
+
+    /**
+     * Submits an acknowledgement body exactly as stored by the outbox. Never resent blindly: an
+     * answer that does not prove rejection raises SpApiOutcomeUnknownError.
+     */
+    async submitAcknowledgement(rawBody: string): Promise<{ transactionId: string }> {
+      const res = await client.call({
+        operation: 'submitAcknowledgement',
+        method: 'POST',
+        path: '/vendor/orders/v1/acknowledgements',
+        rawBody,
+        submission: true,
+        responseSchema: transactionIdResponseSchema,
+      });
+      return { transactionId: res.payload.transactionId };
     },
 
     /** All pages of a purchase-order status search. */

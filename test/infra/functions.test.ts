@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '#infra/build-app.ts';
-import type { NodeFunction } from '#infra/constructs/node-function.ts';
+import { NodeFunction } from '#infra/constructs/node-function.ts';
 import { SP_API_NOTIFICATIONS_ACCOUNT } from '#infra/constructs/vendor-ingest.ts';
 import {
   actionsOf,
@@ -16,7 +16,7 @@ import {
 
 /** Actions that could shorten, bypass or destroy the archive's Object Lock protection. */
 const ARCHIVE_DESTROYING =
-  /^(\*|s3:\*|s3:Delete.*|s3:PutObjectRetention|s3:BypassGovernanceRetention|s3:PutBucketObjectLockConfiguration|s3:PutLifecycleConfiguration|s3:PutBucketPolicy)$/;
+  /^(\*|s3:\*|s3:Delete.*|s3:PutObjectRetention|s3:PutObjectLegalHold|s3:BypassGovernanceRetention|s3:PutBucketObjectLockConfiguration|s3:PutLifecycleConfiguration|s3:PutBucketPolicy)$/;
 
 /** DynamoDB actions that change data. */
 const DYNAMODB_WRITES = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems|\*)$/;
@@ -42,11 +42,11 @@ describe('functions', () => {
     statementsOfRole(template, logicalIdOf(functions[name]!.role));
 
   it('are all created through NodeFunction', () => {
+    const nodeFunctions = built.stateless.node.findAll().filter((c) => c instanceof NodeFunction);
     expect(Object.keys(template.findResources('AWS::Lambda::Function')).sort()).toEqual(
-      Object.values(functions)
-        .map((fn) => logicalIdOf(fn.function))
-        .sort(),
+      nodeFunctions.map((fn) => logicalIdOf(fn.function)).sort(),
     );
+    expect(nodeFunctions).toEqual(expect.arrayContaining(Object.values(functions)));
   });
 
   it('run Node.js 24 on arm64 with active tracing, JSON logs into their own log group, and source maps', () => {
@@ -174,18 +174,25 @@ describe('functions', () => {
       }
     });
 
-    it('uses the key only through DynamoDB and Secrets Manager', () => {
+    it('uses the key only through DynamoDB, Secrets Manager and S3 (S3: for the bound bucket only)', () => {
       for (const name of Object.keys(functions)) {
         for (const statement of statementsOf(name).filter((s) =>
           actionsOf([s]).some((a) => a.startsWith('kms:')),
         )) {
-          expect(statement.Condition).toEqual({
-            StringEquals: {
-              'kms:ViaService': expect.stringMatching(
-                /^(dynamodb|secretsmanager)\.eu-west-1\.amazonaws\.com$/,
-              ),
-            },
+          const { StringEquals, StringLike, ...others } = statement.Condition as Record<
+            string,
+            Record<string, unknown> | undefined
+          >;
+          expect(StringEquals).toEqual({
+            'kms:ViaService': expect.stringMatching(
+              /^(dynamodb|secretsmanager|s3)\.eu-west-1\.amazonaws\.com$/,
+            ),
           });
+          const s3 = String(StringEquals?.['kms:ViaService']).startsWith('s3.');
+          expect(StringLike === undefined ? [] : Object.keys(StringLike)).toEqual(
+            s3 ? ['kms:EncryptionContext:aws:s3:arn'] : [],
+          );
+          expect(others).toEqual({});
         }
       }
     });
@@ -242,10 +249,17 @@ describe('functions', () => {
       }
     });
 
-    it('use the example configuration expressions', () => {
-      template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(15 minutes)' });
-      template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 hour)' });
-      template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    it('use the example configuration expressions, one schedule per pull', () => {
+      const ingest = built.stateless.vendorIngest;
+      const expressionsOf = (fn: NodeFunction) =>
+        Object.values(
+          template.findResources('AWS::Scheduler::Schedule', {
+            Properties: { Target: { Arn: { 'Fn::GetAtt': [logicalIdOf(fn.function), 'Arn'] } } },
+          }),
+        ).map((schedule) => schedule.Properties.ScheduleExpression);
+
+      expect(expressionsOf(ingest.pullPurchaseOrders)).toEqual(['rate(15 minutes)']);
+      expect(expressionsOf(ingest.pullPurchaseOrderStatus)).toEqual(['rate(1 hour)']);
     });
   });
 

@@ -1,11 +1,13 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { CURRENT_VERSION_EXPIRED_FLAGS, VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { type BuildAppOptions, type BuiltApp, buildApp } from '#infra/build-app.ts';
 import { type AcornConfig, loadAcornConfig, parseAcornConfig } from '#infra/config.ts';
+import { NAG_PLUGIN } from '#infra/constructs/nag.ts';
 import { PROJECT_ROOT } from '#infra/constructs/node-function.ts';
 
 /** The example configuration at the project root. */
@@ -30,6 +32,20 @@ export function tempDir(prefix = 'acorn-infra-'): string {
  */
 export function synth(options: BuildAppOptions = {}): BuiltApp {
   return buildApp({ config: exampleConfig(), outdir: tempDir(), bundling: false, checks: false, ...options });
+}
+
+/**
+ * An empty app with the project's feature flags (cdk.json, as buildApp passes them) and bundling
+ * off, for tests that compose their own stacks around the real constructs.
+ */
+export function testApp(outdir: string = tempDir()): App {
+  const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  const flags = Object.entries(cdkJson.context ?? {}).filter(
+    ([flag]) => !CURRENT_VERSION_EXPIRED_FLAGS.includes(flag),
+  );
+  return new App({ outdir, context: { ...Object.fromEntries(flags), 'aws:cdk:bundling-stacks': [] } });
 }
 
 /** The synthesised template of a stack of a built app. */
@@ -73,4 +89,22 @@ export function allStatements(template: Template): Statement[] {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
     (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
   );
+}
+
+/** The cdk-nag part of the validation report CDK writes next to the templates. */
+export interface NagReport {
+  pluginName: string;
+  conclusion: string;
+  violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[];
+  suppressedViolations?: { ruleName: string; acknowledgedId: string; acknowledgedAt: string }[];
+}
+
+/** The cdk-nag report of a synthesis with checks on, from its cloud assembly directory. */
+export function readNagReport(assemblyDirectory: string): NagReport {
+  const reports = JSON.parse(readFileSync(join(assemblyDirectory, VALIDATION_REPORT_FILE), 'utf8')) as {
+    pluginReports: NagReport[];
+  };
+  const nag = reports.pluginReports.find((r) => r.pluginName === NAG_PLUGIN);
+  if (!nag) throw new Error(`no ${NAG_PLUGIN} report in ${VALIDATION_REPORT_FILE}`);
+  return nag;
 }

@@ -2,22 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '#infra/build-app.ts';
-import { NodeFunction, PROJECT_ROOT } from '#infra/constructs/node-function.ts';
-import { Wiring } from '#infra/constructs/wiring.ts';
+import { PROJECT_ROOT } from '#infra/constructs/node-function.ts';
 import {
   WIRING_MANIFEST_FILE,
   type WiringManifest,
   type WiringResource,
   wiringManifestSchema,
 } from '#shared/wiring.ts';
-import { logicalIdOf, synth, tempDir } from './support.ts';
-
-interface CfnResource {
-  Type: string;
-  // biome-ignore lint/suspicious/noExplicitAny: a synthesised template is untyped JSON, read field by field.
-  Properties: Record<string, any>;
-}
-type Resources = Record<string, CfnResource>;
+import { synth, tempDir } from './support.ts';
+import { type CfnResource, SynthesizedWiring } from './wiring-check.ts';
 
 const CFN_TYPE: Record<WiringResource['kind'], string> = {
   table: 'AWS::DynamoDB::GlobalTable',
@@ -36,25 +29,11 @@ describe('wiring manifest', () => {
   let built: BuiltApp;
   let manifest: WiringManifest;
   let outdir: string;
-  let resources: Resources;
-  let exportsByName: Record<string, unknown>;
+  let synthesized: SynthesizedWiring;
+  let resources: Record<string, CfnResource>;
 
-  /** Logical id of the construct registered under a manifest id. */
-  const logicalIdOfManifestId = (id: string): string => {
-    const construct = Wiring.of(built.app).constructOf(id);
-    if (!construct) throw new Error(`nothing is registered as ${id}`);
-    return logicalIdOf(construct instanceof NodeFunction ? construct.function : construct);
-  };
-
-  /** The logical id a template value refers to, following a cross-stack import to its export. */
-  const referencedLogicalId = (value: unknown): string | undefined => {
-    const v = value as Record<string, unknown>;
-    if (typeof v?.Ref === 'string') return v.Ref;
-    if (Array.isArray(v?.['Fn::GetAtt'])) return v['Fn::GetAtt'][0] as string;
-    if (typeof v?.['Fn::ImportValue'] === 'string')
-      return referencedLogicalId(exportsByName[v['Fn::ImportValue']]);
-    return undefined;
-  };
+  const logicalIdOfManifestId = (id: string): string => synthesized.logicalIdOfManifestId(id);
+  const referencedLogicalId = (value: unknown): string | undefined => synthesized.referencedLogicalId(value);
 
   beforeAll(() => {
     outdir = tempDir();
@@ -62,18 +41,8 @@ describe('wiring manifest', () => {
     manifest = wiringManifestSchema.parse(
       JSON.parse(readFileSync(join(outdir, WIRING_MANIFEST_FILE), 'utf8')),
     );
-    resources = {};
-    exportsByName = {};
-    for (const stack of [built.stateful, built.stateless]) {
-      const template = built.assembly.getStackArtifact(stack.artifactId).template;
-      Object.assign(resources, template.Resources);
-      for (const output of Object.values(template.Outputs ?? {}) as {
-        Value: unknown;
-        Export?: { Name: string };
-      }[]) {
-        if (output.Export) exportsByName[output.Export.Name] = output.Value;
-      }
-    }
+    synthesized = new SynthesizedWiring(built.app, built.assembly, [built.stateful, built.stateless]);
+    resources = synthesized.resources;
   });
 
   it('is written next to the templates and equals what buildApp returns', () => {
@@ -151,73 +120,19 @@ describe('wiring manifest', () => {
     });
 
     it('has exactly the environment of the template: literals equal, resources referencing the registered one', () => {
-      const { fn, cfn } = entryOf();
-      const variables = cfn.Properties.Environment.Variables as Record<string, unknown>;
-
-      expect(Object.keys(fn.environment).sort()).toEqual(Object.keys(variables).sort());
-      for (const [name, value] of Object.entries(fn.environment)) {
-        if ('literal' in value) expect(variables[name], name).toBe(value.literal);
-        else expect(referencedLogicalId(variables[name]), name).toBe(logicalIdOfManifestId(value.resource));
-      }
+      synthesized.expectEnvironmentMatches(entryOf().fn);
     });
 
-    it('has exactly the triggers of the template', () => {
-      const { fn, logicalId } = entryOf();
-      const byType = <T extends string>(type: T) => Object.values(resources).filter((r) => r.Type === type);
-      const schedules = byType('AWS::Scheduler::Schedule').filter(
-        (s) => referencedLogicalId(s.Properties.Target.Arn) === logicalId,
-      );
-      const mappings = byType('AWS::Lambda::EventSourceMapping').filter(
-        (m) => referencedLogicalId(m.Properties.FunctionName) === logicalId,
-      );
-      const integrations = Object.entries(resources)
-        .filter(([, r]) => r.Type === 'AWS::ApiGatewayV2::Integration')
-        .filter(([, r]) => referencedLogicalId(r.Properties.IntegrationUri) === logicalId)
-        .map(([integrationId]) => integrationId);
-      const routes = byType('AWS::ApiGatewayV2::Route').filter((r) =>
-        integrations.some((i) => JSON.stringify(r.Properties.Target).includes(`"Ref":"${i}"`)),
-      );
-
-      const expected = { schedule: 0, queue: 0, http: 0 };
-      for (const trigger of fn.triggers) {
-        switch (trigger.type) {
-          case 'schedule':
-            expected.schedule++;
-            expect(
-              schedules.some(
-                (s) =>
-                  s.Properties.ScheduleExpression === trigger.expression &&
-                  s.Properties.Target.Input === JSON.stringify(trigger.input ?? {}),
-              ),
-              trigger.expression,
-            ).toBe(true);
-            break;
-          case 'queue':
-            expected.queue++;
-            expect(
-              mappings.some(
-                (m) =>
-                  referencedLogicalId(m.Properties.EventSourceArn) === logicalIdOfManifestId(trigger.queue) &&
-                  m.Properties.BatchSize === trigger.batchSize &&
-                  (m.Properties.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures') ===
-                    trigger.reportBatchItemFailures,
-              ),
-              trigger.queue,
-            ).toBe(true);
-            break;
-          case 'http':
-            expected.http++;
-            expect(
-              routes.some((r) => r.Properties.RouteKey === `${trigger.method} ${trigger.path}`),
-              trigger.path,
-            ).toBe(true);
-            break;
-          default:
-            throw new Error(`no template check for trigger type ${trigger.type} yet`);
-        }
-      }
-      expect({ schedule: schedules.length, queue: mappings.length, http: routes.length }).toEqual(expected);
+    it('has exactly the triggers of the template: schedules, queues, routes, bus rules and inbox rules', () => {
+      synthesized.expectTriggersMatch(entryOf().fn);
     });
+  });
+
+  it('has, for every function (not only those above), exactly the environment and triggers of the template', () => {
+    for (const fn of manifest.functions) {
+      synthesized.expectEnvironmentMatches(fn);
+      synthesized.expectTriggersMatch(fn);
+    }
   });
 
   it('names each function and resource once', () => {

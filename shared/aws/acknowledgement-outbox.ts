@@ -1,0 +1,71 @@
+import type { Clock } from '../clock.ts';
+import type { AutomationMode, AutomationModule } from '../config/runtime.ts';
+import type { SendResult } from '../domain/outbox.ts';
+import type { VendorOrdersApi } from '../sp-api/vendor-orders.ts';
+import { makeOutbox, type Outbox } from '../use-cases/outbox/outbox.ts';
+import type {
+  Archive,
+  AuditTrail,
+  OutboxStore,
+  Resolution,
+  Sender,
+  UnknownResolver,
+} from '../use-cases/outbox/ports.ts';
+
+/** Amazon: Vendor Central shows an acknowledgement within 30 minutes. Until then "not there" proves nothing. */
+const VISIBLE_AFTER_MS = 30 * 60 * 1000;
+
+/**
+ * The outbox with the SP-API submitAcknowledgement sender and its resolver: an acknowledgement
+ * whose outcome is unknown counts as applied once Amazon shows the PO acknowledged, and as not
+ * applied only when the PO is still `New` well after Amazon would have shown it.
+ */
+export function makeAcknowledgementOutbox(deps: {
+  store: OutboxStore;
+  archive: Archive;
+  audit: AuditTrail;
+  clock: Clock;
+  modeOf: (module: AutomationModule) => AutomationMode;
+  ordersApiOfAccount: (accountId: string) => VendorOrdersApi;
+  leaseMs: number;
+}): Outbox {
+  const sender: Sender = {
+    async send(request): Promise<SendResult> {
+      const { transactionId } = await deps
+        .ordersApiOfAccount(request.target)
+        .submitAcknowledgement(request.payload);
+      return { transactionId };
+    },
+  };
+  const resolver: UnknownResolver = {
+    async resolve(message): Promise<Resolution> {
+      const order = await deps.ordersApiOfAccount(message.target).purchaseOrder(message.subject.id);
+      if (order.purchaseOrderState !== 'New') {
+        return {
+          outcome: 'applied',
+          note: `Amazon shows PO ${message.subject.id} ${order.purchaseOrderState}`,
+        };
+      }
+      const since = deps.clock.now().getTime() - Date.parse(message.updatedAt);
+      return since < VISIBLE_AFTER_MS
+        ? {
+            outcome: 'undetermined',
+            note: `PO ${message.subject.id} still New ${Math.round(since / 60000)} min after the attempt`,
+          }
+        : {
+            outcome: 'not-applied',
+            note: `PO ${message.subject.id} still New ${Math.round(since / 60000)} min after the attempt`,
+          };
+    },
+  };
+  return makeOutbox({
+    store: deps.store,
+    archive: deps.archive,
+    audit: deps.audit,
+    clock: deps.clock,
+    modeOf: deps.modeOf,
+    senders: { submitAcknowledgement: sender },
+    resolvers: { submitAcknowledgement: resolver },
+    leaseMs: deps.leaseMs,
+  });
+}

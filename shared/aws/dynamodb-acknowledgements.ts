@@ -1,0 +1,136 @@
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type AcknowledgementRecord,
+  type AcknowledgementState,
+  OPEN_STATES,
+} from '../domain/purchase-orders/acknowledgement-record.ts';
+import type { AcknowledgementStore } from '../use-cases/purchase-orders/ports.ts';
+
+const key = (po: string) => ({ pk: { S: `PO#${po}` }, sk: { S: 'ACK' } });
+
+/**
+ * One item per PO's acknowledgement (pk `PO#<n>`, sk `ACK`), replaced whole by conditional puts on
+ * its revision. Indexes, kept in step by every put:
+ * - gsi1 `ACKSTATE#<state>` / `<updatedAt>#<po>`: records by state (reviews, follow-ups);
+ * - gsi2 `ACKDUE#<vendorCode>` / `<deadline>#<po>`: open records by deadline — sparse, present only
+ *   while the PO still needs something, so the due-soon query reads nothing else.
+ */
+export class DynamoDbAcknowledgementStore implements AcknowledgementStore {
+  constructor(private readonly deps: { client: DynamoDBClient; tableName: string }) {}
+
+  #item(record: AcknowledgementRecord): Record<string, AttributeValue> {
+    return {
+      ...key(record.purchaseOrderNumber),
+      type: { S: 'Acknowledgement' },
+      revision: { N: String(record.revision) },
+      state: { S: record.state },
+      vendorCode: { S: record.vendorCode },
+      deadline: { S: record.deadline },
+      document: { S: JSON.stringify(record) },
+      gsi1pk: { S: `ACKSTATE#${record.state}` },
+      gsi1sk: { S: `${record.updatedAt}#${record.purchaseOrderNumber}` },
+      ...(OPEN_STATES.has(record.state)
+        ? {
+            gsi2pk: { S: `ACKDUE#${record.vendorCode}` },
+            gsi2sk: { S: `${record.deadline}#${record.purchaseOrderNumber}` },
+          }
+        : {}),
+    };
+  }
+
+  #parse(item: Record<string, AttributeValue> | undefined): AcknowledgementRecord | undefined {
+    const text = item?.document?.S;
+    return text ? (JSON.parse(text) as AcknowledgementRecord) : undefined;
+  }
+
+  async get(purchaseOrderNumber: string): Promise<AcknowledgementRecord | undefined> {
+    const res = await this.deps.client.send(
+      new GetItemCommand({
+        TableName: this.deps.tableName,
+        Key: key(purchaseOrderNumber),
+        ConsistentRead: true,
+      }),
+    );
+    return this.#parse(res.Item);
+  }
+
+  async create(record: AcknowledgementRecord): Promise<'created' | 'exists'> {
+    try {
+      await this.deps.client.send(
+        new PutItemCommand({
+          TableName: this.deps.tableName,
+          Item: this.#item(record),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+
+  async update(record: AcknowledgementRecord): Promise<'updated' | 'conflict'> {
+    try {
+      await this.deps.client.send(
+        new PutItemCommand({
+          TableName: this.deps.tableName,
+          Item: this.#item(record),
+          ConditionExpression: 'revision = :previous',
+          ExpressionAttributeValues: { ':previous': { N: String(record.revision - 1) } },
+        }),
+      );
+      return 'updated';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'conflict';
+      throw error;
+    }
+  }
+
+  async #query(
+    index: string,
+    pk: string,
+    opts: { until?: string; limit: number },
+  ): Promise<AcknowledgementRecord[]> {
+    const records: AcknowledgementRecord[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const res = await this.deps.client.send(
+        new QueryCommand({
+          TableName: this.deps.tableName,
+          IndexName: index,
+          KeyConditionExpression: opts.until
+            ? `${index}pk = :pk AND ${index}sk < :until`
+            : `${index}pk = :pk`,
+          ExpressionAttributeValues: {
+            ':pk': { S: pk },
+            ...(opts.until ? { ':until': { S: opts.until } } : {}),
+          },
+          Limit: opts.limit - records.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of res.Items ?? []) {
+        const record = this.#parse(item);
+        if (record) records.push(record);
+      }
+      start = res.LastEvaluatedKey;
+    } while (start && records.length < opts.limit);
+    return records;
+  }
+
+  listByState(state: AcknowledgementState, limit: number): Promise<AcknowledgementRecord[]> {
+    return this.#query('gsi1', `ACKSTATE#${state}`, { limit });
+  }
+
+  dueBefore(vendorCode: string, until: Date, limit: number): Promise<AcknowledgementRecord[]> {
+    return this.#query('gsi2', `ACKDUE#${vendorCode}`, { until: until.toISOString(), limit });
+  }
+}

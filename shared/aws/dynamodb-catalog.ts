@@ -1,0 +1,96 @@
+import {
+  type AttributeValue,
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { type CatalogEntry, CatalogIndex } from '../domain/purchase-orders/catalog.ts';
+import { type PurchaseOrder, purchaseOrderSchema } from '../sp-api/schemas/orders.ts';
+import type { CatalogSource, PurchaseOrderReader } from '../use-cases/purchase-orders/ports.ts';
+
+/** How long a warm function trusts its copy of the catalogue. */
+const CATALOG_TTL_MS = 5 * 60 * 1000;
+
+/**
+ * The catalogue on the table: partition `CATALOG`, one item per SKU and marketplace. Read whole
+ * (a few pages for thousands of SKUs) and cached per container for five minutes.
+ */
+export class DynamoDbCatalog implements CatalogSource {
+  #cached: { index: CatalogIndex; until: number } | undefined;
+
+  constructor(private readonly deps: { client: DynamoDBClient; tableName: string; now?: () => number }) {}
+
+  async index(): Promise<CatalogIndex> {
+    const now = this.deps.now?.() ?? Date.now();
+    if (this.#cached && this.#cached.until > now) return this.#cached.index;
+    const entries: CatalogEntry[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const res = await this.deps.client.send(
+        new QueryCommand({
+          TableName: this.deps.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: 'CATALOG' } },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of res.Items ?? []) {
+        if (item.entry?.S) entries.push(JSON.parse(item.entry.S) as CatalogEntry);
+      }
+      start = res.LastEvaluatedKey;
+    } while (start);
+    const index = CatalogIndex.build(entries);
+    this.#cached = { index, until: now + CATALOG_TTL_MS };
+    return index;
+  }
+
+  /** Stores catalogue entries (a newer file's row replaces the same SKU and marketplace). */
+  async put(entries: readonly CatalogEntry[], importedAt: string): Promise<void> {
+    for (let i = 0; i < entries.length; i += 25) {
+      let requests: WriteRequest[] = entries.slice(i, i + 25).map((entry) => ({
+        PutRequest: {
+          Item: {
+            pk: { S: 'CATALOG' },
+            sk: { S: `${entry.sku}#${entry.marketplace}` },
+            type: { S: 'CatalogEntry' },
+            entry: { S: JSON.stringify(entry) },
+            importedAt: { S: importedAt },
+          },
+        },
+      }));
+      // BatchWriteItem is not atomic: resend what DynamoDB left unprocessed, with a short backoff.
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+        const res = await this.deps.client.send(
+          new BatchWriteItemCommand({ RequestItems: { [this.deps.tableName]: requests } }),
+        );
+        requests = res.UnprocessedItems?.[this.deps.tableName] ?? [];
+        if (attempt > 8 && requests.length > 0)
+          throw new Error(`${requests.length} catalogue rows could not be written`);
+      }
+    }
+    this.#cached = undefined;
+  }
+}
+
+/** The purchase orders the ingest stored (pk `PO#<n>`, sk `PO`). */
+export class DynamoDbPurchaseOrderReader implements PurchaseOrderReader {
+  constructor(private readonly deps: { client: DynamoDBClient; tableName: string }) {}
+
+  async get(purchaseOrderNumber: string): Promise<{ order: PurchaseOrder; vendorCode: string } | undefined> {
+    const res = await this.deps.client.send(
+      new GetItemCommand({
+        TableName: this.deps.tableName,
+        Key: { pk: { S: `PO#${purchaseOrderNumber}` }, sk: { S: 'PO' } },
+        ConsistentRead: true,
+      }),
+    );
+    if (!res.Item?.document?.S || !res.Item.vendorCode?.S) return undefined;
+    return {
+      order: purchaseOrderSchema.parse(JSON.parse(res.Item.document.S)),
+      vendorCode: res.Item.vendorCode.S,
+    };
+  }
+}
