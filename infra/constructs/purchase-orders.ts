@@ -65,7 +65,9 @@ export class PurchaseOrders extends Construct {
       fn.bindTable('TABLE_NAME', props.table, 'readWrite');
       fn.bindEventBus('EVENT_BUS_NAME', props.eventBus);
       fn.bindSecret('SP_API_SECRET_ID', props.spApiCredentials, 'read');
-      fn.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write');
+      // Only where the outbox and the audit trail write: never over analytical datasets or documents.
+      fn.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write', { prefix: 'outbox/' });
+      fn.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write', { prefix: 'audit/' });
       return fn;
     };
 

@@ -36,9 +36,13 @@ export function renderStatusPage(opts: { sandboxUrl: string }): string {
   <div class="card">Purchase orders stored<b id="po-count">…</b></div>
   <div class="card">Events published<b id="event-count">…</b></div>
   <div class="card">Failed deliveries<b id="failed">…</b></div>
+  <div class="card">Acknowledgements in review<b id="review-count">…</b></div>
+  <div class="card">Open, due in 24 h<b id="due-count">…</b></div>
 </div>
 <h2>Schedules</h2>
 <table id="schedules"><thead><tr><th>Schedule</th><th>Expression</th><th>Runs</th><th>Last run</th><th>Next run</th><th>Outcome</th></tr></thead><tbody></tbody></table>
+<h2>Waiting for a person</h2>
+<table id="reviews"><thead><tr><th>PO</th><th>Vendor code</th><th>Marketplace</th><th>Deadline</th><th>Lines in review</th><th>Detail</th></tr></thead><tbody></tbody></table>
 <h2>Purchase orders (newest first)</h2>
 <table id="pos"><thead><tr><th>PO</th><th>Vendor code</th><th>State</th><th>PO date</th><th>Lines</th><th>Ship / delivery window</th><th>Ship to</th></tr></thead><tbody></tbody></table>
 <script>
@@ -61,11 +65,24 @@ function row(cells) {
   return tr;
 }
 async function refresh() {
-  const [health, pos, events] = await Promise.all([
+  const [health, pos, events, reviews, due] = await Promise.all([
     fetch('/api/health').then((r) => r.json()),
     fetch('/api/purchase-orders?limit=500').then((r) => r.json()),
     fetch('/api/events').then((r) => r.json()),
+    fetch('/api/acknowledgements?state=review&limit=200').then((r) => r.json()),
+    fetch('/api/acknowledgements?state=due&hours=24&limit=500').then((r) => r.json()),
   ]);
+  document.getElementById('review-count').textContent = reviews.items.length;
+  document.getElementById('due-count').textContent = due.items.length;
+  const rbody = document.querySelector('#reviews tbody');
+  rbody.replaceChildren(...reviews.items.slice(0, 50).map((r) => {
+    const tr = row([r.purchaseOrderNumber, r.vendorCode, r.marketplace, minute(r.deadline), r.linesInReview + ' of ' + r.lines, '']);
+    const a = document.createElement('a');
+    a.href = '/api/purchase-orders/' + encodeURIComponent(r.purchaseOrderNumber);
+    a.textContent = 'lines and reasons';
+    tr.lastChild.append(a);
+    return tr;
+  }));
   document.getElementById('clock').textContent = minute(health.clock);
   document.getElementById('po-count').textContent = pos.items.length + (pos.nextToken ? '+' : '');
   // /api/events answers the latest 200 only.
