@@ -1,8 +1,10 @@
 /**
- * `npm run bench`: PO ingest throughput, bundle sizes and module-load times, printed with the
+ * `npm run bench`: PO ingest throughput, bundle sizes, module-load times and the acknowledgement
+ * rules engine's lines per second, printed with the
  * machine they were measured on and written to bench/results/latest.json (git-ignored).
  * Figures are measured here and never asserted in tests; the size budget is test/infra/bundle-size.test.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +128,19 @@ async function main(): Promise<void> {
     console.log(
       '  .map and NODE_OPTIONS=--enable-source-maps in Lambda, whose parsing is not measured here).',
     );
+
+    section('d. Acknowledgement rules engine (one core)');
+    // Its own process: a fresh heap, nothing else sharing the core's JIT and GC.
+    const rules = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'bench', 'rules-engine.ts')],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      },
+    );
+    console.log(rules.stdout.trimEnd());
+    if (rules.status !== 0) console.log(`  rules-engine bench failed: ${rules.stderr}`);
 
     const resultsDir = join(PROJECT_ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
