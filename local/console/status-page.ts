@@ -15,13 +15,17 @@ export function renderStatusPage(opts: { sandboxUrl: string }): string {
   body { margin: 0 auto; max-width: 1100px; padding: 24px; }
   h1 { font-size: 22px; margin: 0 0 4px; }
   .muted { color: #66788a; font-size: 13px; }
-  .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin: 20px 0; }
+  .cards { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 12px; margin: 20px 0; }
   .card { background: #fff; border: 1px solid #e1e6eb; border-radius: 8px; padding: 12px 14px; }
-  .card b { display: block; font-size: 24px; margin-top: 4px; white-space: nowrap; }
+  .card b { display: block; font-size: 22px; margin-top: 4px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   #clock { font-size: 18px; line-height: 29px; }
   table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid #e1e6eb; border-radius: 8px; font-size: 13px; }
   th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid #eef1f4; }
   th { background: #f1f4f7; font-weight: 600; }
+  .ack-review, .ack-failed, .ack-rejected, .ack-unknown { color: #b91c1c; font-weight: 600; }
+  .ack-accepted, .ack-submitted { color: #047857; }
+  .ack-review, .ack-failed, .ack-rejected, .ack-unknown { color: #b91c1c; font-weight: 600; }
+  .ack-accepted, .ack-submitted { color: #047857; }
   .state-New { color: #b45309; } .state-Acknowledged { color: #047857; } .state-Closed { color: #6b7280; }
   .outcome-ok { color: #047857; } .outcome-failed { color: #b91c1c; }
   code { font-size: 12px; }
@@ -44,7 +48,7 @@ export function renderStatusPage(opts: { sandboxUrl: string }): string {
 <h2>Waiting for a person</h2>
 <table id="reviews"><thead><tr><th>PO</th><th>Vendor code</th><th>Marketplace</th><th>Deadline</th><th>Lines in review</th><th>Detail</th></tr></thead><tbody></tbody></table>
 <h2>Purchase orders (newest first)</h2>
-<table id="pos"><thead><tr><th>PO</th><th>Vendor code</th><th>State</th><th>PO date</th><th>Lines</th><th>Ship / delivery window</th><th>Ship to</th></tr></thead><tbody></tbody></table>
+<table id="pos"><thead><tr><th>PO</th><th>Vendor code</th><th>Amazon state</th><th>Acknowledgement</th><th>Deadline</th><th>PO date</th><th>Lines</th><th>Ship / delivery window</th><th>Ship to</th></tr></thead><tbody></tbody></table>
 <script>
 const text = (v) => (v === undefined || v === null ? '' : String(v));
 const minute = (iso) => (iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : '');
@@ -98,7 +102,8 @@ async function refresh() {
   const pbody = document.querySelector('#pos tbody');
   pbody.replaceChildren(...pos.items.slice(0, 100).map((p) => row([
     p.purchaseOrderNumber, p.vendorCode, { value: p.state, className: 'state-' + p.state },
-    minute(p.purchaseOrderDate), p.lineCount, windowText(p), p.shipTo,
+    { value: p.acknowledgement?.state ?? '', className: 'ack-' + (p.acknowledgement?.state ?? 'none') },
+    minute(p.acknowledgement?.deadline), minute(p.purchaseOrderDate), p.lineCount, windowText(p), p.shipTo,
   ])));
 }
 refresh(); setInterval(refresh, 3000);

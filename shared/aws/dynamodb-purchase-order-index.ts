@@ -1,4 +1,10 @@
-import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  type DynamoDBClient,
+  type KeysAndAttributes,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { purchaseOrderSchema } from '../sp-api/schemas/orders.ts';
 import type {
@@ -59,5 +65,32 @@ export class DynamoDbPurchaseOrderIndex implements PurchaseOrderIndex {
       };
     });
     return { items };
+  }
+
+  async acknowledgements(
+    purchaseOrderNumbers: readonly string[],
+  ): Promise<Map<string, { state: string; deadline: string }>> {
+    const found = new Map<string, { state: string; deadline: string }>();
+    for (let i = 0; i < purchaseOrderNumbers.length; i += 100) {
+      let request: KeysAndAttributes | undefined = {
+        Keys: purchaseOrderNumbers
+          .slice(i, i + 100)
+          .map((po) => ({ pk: { S: `PO#${po}` }, sk: { S: 'ACK' } })),
+        ProjectionExpression: 'pk, #state, deadline',
+        ExpressionAttributeNames: { '#state': 'state' },
+      };
+      for (let attempt = 0; request?.Keys?.length && attempt < 5; attempt++) {
+        const res: BatchGetItemCommandOutput = await this.deps.client.send(
+          new BatchGetItemCommand({ RequestItems: { [this.deps.tableName]: request } }),
+        );
+        for (const item of res.Responses?.[this.deps.tableName] ?? []) {
+          const po = item.pk?.S?.slice('PO#'.length);
+          if (po && item.state?.S && item.deadline?.S)
+            found.set(po, { state: item.state.S, deadline: item.deadline.S });
+        }
+        request = res.UnprocessedKeys?.[this.deps.tableName];
+      }
+    }
+    return found;
   }
 }

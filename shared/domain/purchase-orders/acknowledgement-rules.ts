@@ -765,7 +765,7 @@ function fromStock(
     };
   }
   const short = q.ordered - units;
-  const only = `${eachesText(usable)} ${q.cases ? 'eaches ' : ''}available to promise${
+  const only = `${eachesText(usable)} ${q.cases && usable > 0 ? 'eaches ' : ''}available to promise${
     safety > 0 ? ` after ${safety} safety stock` : ''
   }`;
   const partial = rules.shortage.partialAcceptance && units > 0;

@@ -13,6 +13,8 @@ export interface PurchaseOrderSummary {
   readonly deliveryWindow?: string;
   readonly shipTo?: string;
   readonly purchaseOrderType?: string;
+  /** Where Acorn's acknowledgement of the PO stands, once it has decided it. */
+  readonly acknowledgement?: { readonly state: string; readonly deadline: string };
 }
 
 /** Reads one vendor code's POs newest first, starting after `afterSortKey`. */
@@ -21,6 +23,10 @@ export interface PurchaseOrderIndex {
     vendorCode: string,
     opts: { limit: number; afterSortKey?: string },
   ): Promise<{ items: (PurchaseOrderSummary & { sortKey: string })[] }>;
+  /** The acknowledgement state and deadline of each PO that has one (one batch read). */
+  acknowledgements?(
+    purchaseOrderNumbers: readonly string[],
+  ): Promise<Map<string, { state: string; deadline: string }>>;
 }
 
 const positionSchema = z.record(z.string(), z.string());
@@ -74,8 +80,14 @@ export function makeListPurchaseOrders(deps: { index: PurchaseOrderIndex; vendor
       if (taken.length === p.items.length) next[p.code] = 'END';
     }
     const more = codes.some((code) => next[code] !== 'END');
+    const acks = deps.index.acknowledgements
+      ? await deps.index.acknowledgements(page.map((p) => p.purchaseOrderNumber))
+      : new Map<string, { state: string; deadline: string }>();
     return {
-      items: page.map(({ sortKey: _s, code: _c, ...summary }) => summary),
+      items: page.map(({ sortKey: _s, code: _c, ...summary }) => {
+        const acknowledgement = acks.get(summary.purchaseOrderNumber);
+        return acknowledgement ? { ...summary, acknowledgement } : summary;
+      }),
       nextToken: more ? Buffer.from(JSON.stringify(next)).toString('base64url') : undefined,
     };
   };
