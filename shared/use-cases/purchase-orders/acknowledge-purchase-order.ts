@@ -175,7 +175,19 @@ export async function dispatchAcknowledgement(
         : {
             ...r,
             state,
-            ...(transactionId ? { transactionId, submittedAt: r.submittedAt ?? message.updatedAt } : {}),
+            // A correction is a new message: it is judged by its own transaction and send time only,
+            // never by the refused one's (whose Failure, or age, says nothing about it).
+            ...(transactionId
+              ? {
+                  transactionId,
+                  submittedAt:
+                    transactionId === r.transactionId
+                      ? (r.submittedAt ?? message.updatedAt)
+                      : message.updatedAt,
+                }
+              : state === 'submitted'
+                ? { transactionId: undefined, submittedAt: undefined }
+                : {}),
             ...(state === 'failed' && errors ? { errors } : {}),
           },
     () => deps.clock.now(),
@@ -195,6 +207,29 @@ export async function dispatchAcknowledgement(
     ]);
   }
   return updated;
+}
+
+/**
+ * Pushes a `queued` acknowledgement on. The record says `queued` before its outbox message exists
+ * (the decision is stored first), so after a failure in between — a failed audit write, a killed
+ * worker — there is no message to dispatch: queue it now from the stored decision, else a retried
+ * event or the follow-up would find the record queued forever and send nothing.
+ */
+export async function resumeAcknowledgement(
+  deps: AcknowledgementDeps,
+  record: AcknowledgementRecord,
+): Promise<AcknowledgementRecord> {
+  if (record.messageKey && (await deps.outbox.get(record.messageKey))) {
+    return dispatchAcknowledgement(deps, record);
+  }
+  const stored = await deps.orders.get(record.purchaseOrderNumber);
+  if (!stored) throw new PurchaseOrderNotFoundError(`PO ${record.purchaseOrderNumber} is not stored`);
+  const latest = record.lines.reduce<LineRecord | undefined>(
+    (last, l) => (!last || l.decidedAt > last.decidedAt ? l : last),
+    undefined,
+  );
+  const actor = latest?.decidedBy.type === 'person' ? latest.decidedBy : RULES_ACTOR;
+  return sendAcknowledgement(deps, record, stored.order, actor);
 }
 
 /** Orders whose SKUs the catalogue knows: the SKUs to read stock for. */
@@ -229,7 +264,7 @@ export function makeAcknowledgePurchaseOrder(deps: AcknowledgementDeps) {
   ): Promise<AcknowledgementRecord | undefined> {
     const existing = await deps.acknowledgements.get(purchaseOrderNumber);
     if (existing) {
-      return existing.state === 'queued' ? dispatchAcknowledgement(deps, existing) : existing;
+      return existing.state === 'queued' ? resumeAcknowledgement(deps, existing) : existing;
     }
     const stored = await deps.orders.get(purchaseOrderNumber);
     if (!stored) throw new PurchaseOrderNotFoundError(`PO ${purchaseOrderNumber} is not stored yet`);

@@ -5,6 +5,7 @@ import type { VendorTransactionsApi } from '../../sp-api/vendor-transactions.ts'
 import {
   type AcknowledgementDeps,
   dispatchAcknowledgement,
+  resumeAcknowledgement,
   updateRecord,
 } from './acknowledge-purchase-order.ts';
 
@@ -38,7 +39,9 @@ export function makeFollowUpAcknowledgements(
     const summary: FollowUpSummary = { redispatched: 0, accepted: 0, rejected: 0, stillProcessing: 0 };
     for (const state of ['queued', 'held', 'unknown'] as const) {
       for (const record of await deps.acknowledgements.listByState(state, batch)) {
-        await dispatchAcknowledgement(deps, record);
+        await (state === 'queued'
+          ? resumeAcknowledgement(deps, record)
+          : dispatchAcknowledgement(deps, record));
         summary.redispatched++;
       }
     }
