@@ -130,6 +130,19 @@ describe('acknowledging a new purchase order', () => {
     expect(world.acknowledgements.record(PO).state).toBe('submitted');
   });
 
+  it('announces a review the next time the event comes when the bus failed the first time', async () => {
+    // Prepare: the decision is stored, then the bus refuses the alert
+    world.orders.add(purchaseOrder({ number: PO, lines: [{ ean: UNKNOWN_EAN, quantity: 3 }] }));
+    world.events.failNext = 1;
+    await expect(acknowledge(PO)).rejects.toThrow('bus unavailable');
+    expect(world.acknowledgements.record(PO)).toMatchObject({ state: 'review' });
+    // Act: Lambda retries the event
+    const record = await acknowledge(PO);
+    // Assess: the alert went out once, and the record says so
+    expect(record).toMatchObject({ state: 'review', announced: true });
+    expect(world.events.published.map((e) => e.detailType)).toEqual([DETAIL_TYPE.purchaseOrderNeedsReview]);
+  });
+
   it('puts a PO with a line in review in front of a person: PurchaseOrderNeedsReview, nothing sent', async () => {
     // Prepare
     world.orders.add(
@@ -144,7 +157,7 @@ describe('acknowledging a new purchase order', () => {
     // Act
     const record = await acknowledge(PO);
     // Assess
-    expect(record).toMatchObject({ state: 'review', revision: 1 });
+    expect(record).toMatchObject({ state: 'review', revision: 2, announced: true });
     expect(record?.messageKey).toBeUndefined();
     expect(record?.lines.map((l) => [l.itemSequenceNumber, l.outcome, l.ruleId])).toEqual([
       ['1', 'decided', 'stock.available'],

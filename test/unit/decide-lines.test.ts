@@ -76,7 +76,7 @@ describe('an operator deciding lines of a PO', () => {
       expect(error.issues).toEqual([
         { path: 'lines[0]', message: 'Line 2: 6 acknowledged in total, but only 5 ordered' },
       ]);
-      expect(world.acknowledgements.record(PO)).toMatchObject({ state: 'review', revision: 1 });
+      expect(world.acknowledgements.record(PO)).toMatchObject({ state: 'review', revision: 2 });
       expect(world.sender.calls).toHaveLength(0);
     });
 
@@ -150,7 +150,7 @@ describe('an operator deciding lines of a PO', () => {
       expect(error.issues.map((i) => i.path)).toEqual(['lines[0]', 'lines[1]']);
       expect(error.message).toContain('Line 1: 11 acknowledged in total, but only 10 ordered');
       expect(error.message).toContain('Line 2: 6 acknowledged in total, but only 5 ordered');
-      expect(world.acknowledgements.record(PO).revision).toBe(1);
+      expect(world.acknowledgements.record(PO).revision).toBe(2);
     });
   });
 

@@ -73,6 +73,8 @@ export interface AcknowledgementRecord {
   readonly transactionId?: string;
   readonly submittedAt?: string;
   readonly errors?: readonly AmazonError[];
+  /** Whether the rules' decision was audited and, for a review, announced (absent on older records). */
+  readonly announced?: boolean;
   /** Reminder and escalation ids already announced. */
   readonly remindersSent: readonly string[];
   readonly updatedAt: string;

@@ -253,6 +253,62 @@ function skusOf(
 }
 
 /**
+ * Audits the rules' decision and, for a PO that needs a person, raises PurchaseOrderNeedsReview;
+ * then marks the record announced. Both writes are idempotent (a fixed audit id; the mark is
+ * conditional), so a run that died in between is finished by the next one — the alert is sent at
+ * least once, never lost.
+ */
+async function announceDecision(
+  deps: AcknowledgementDeps,
+  record: AcknowledgementRecord,
+): Promise<AcknowledgementRecord> {
+  const purchaseOrderNumber = record.purchaseOrderNumber;
+  const lines = record.lines;
+  await deps.audit.record({
+    id: `po:${purchaseOrderNumber}:decided`,
+    at: record.lines[0]?.decidedAt ?? record.updatedAt,
+    actor: RULES_ACTOR,
+    action: 'purchaseOrder.decided',
+    entity: { type: 'PurchaseOrder', id: purchaseOrderNumber },
+    reason: lines.some((l) => l.outcome === 'review')
+      ? 'Some lines need a person'
+      : 'Every line decided by the rules',
+    after: {
+      state: lines.some((l) => l.outcome === 'review') ? 'review' : 'queued',
+      lines: lines.map((l) => ({
+        line: l.itemSequenceNumber,
+        outcome: l.outcome,
+        rule: l.ruleId,
+        reason: l.reason,
+      })),
+    },
+    module: 'purchaseOrders',
+  });
+  if (record.state === 'review') {
+    await deps.events.publish([
+      {
+        source: EVENT_SOURCE.purchaseOrders,
+        detailType: DETAIL_TYPE.purchaseOrderNeedsReview,
+        detail: {
+          purchaseOrderNumber,
+          vendorCode: record.vendorCode,
+          deadline: record.deadline,
+          lines: lines
+            .filter((l) => l.outcome === 'review')
+            .map((l) => ({ line: l.itemSequenceNumber, reason: l.reason })),
+        },
+      },
+    ]);
+  }
+  return updateRecord(
+    deps.acknowledgements,
+    record,
+    (r) => (r.announced ? undefined : { ...r, announced: true }),
+    () => deps.clock.now(),
+  );
+}
+
+/**
  * Decides a new PO by the rules and sends its acknowledgement — or puts it in front of a person.
  * Stock is reserved SKU by SKU with conditional updates before anything is sent, so two POs (or,
  * later, Shopify) can never be promised the same units. Idempotent: a second event for the same
@@ -264,6 +320,11 @@ export function makeAcknowledgePurchaseOrder(deps: AcknowledgementDeps) {
   ): Promise<AcknowledgementRecord | undefined> {
     const existing = await deps.acknowledgements.get(purchaseOrderNumber);
     if (existing) {
+      // A run that stored the decision but died before announcing it: finish the announcement.
+      if (!existing.announced)
+        return announceDecision(deps, existing).then((r) =>
+          r.state === 'queued' ? resumeAcknowledgement(deps, r) : r,
+        );
       return existing.state === 'queued' ? resumeAcknowledgement(deps, existing) : existing;
     }
     const stored = await deps.orders.get(purchaseOrderNumber);
@@ -330,41 +391,8 @@ export function makeAcknowledgePurchaseOrder(deps: AcknowledgementDeps) {
       const raced = await deps.acknowledgements.get(purchaseOrderNumber);
       return raced;
     }
-    await deps.audit.record({
-      id: `po:${purchaseOrderNumber}:decided`,
-      at: record.updatedAt,
-      actor: RULES_ACTOR,
-      action: 'purchaseOrder.decided',
-      entity: { type: 'PurchaseOrder', id: purchaseOrderNumber },
-      reason: record.state === 'review' ? 'Some lines need a person' : 'Every line decided by the rules',
-      after: {
-        state: record.state,
-        lines: lines.map((l) => ({
-          line: l.itemSequenceNumber,
-          outcome: l.outcome,
-          rule: l.ruleId,
-          reason: l.reason,
-        })),
-      },
-      module: 'purchaseOrders',
-    });
-    if (record.state === 'review') {
-      await deps.events.publish([
-        {
-          source: EVENT_SOURCE.purchaseOrders,
-          detailType: DETAIL_TYPE.purchaseOrderNeedsReview,
-          detail: {
-            purchaseOrderNumber,
-            vendorCode,
-            deadline: record.deadline,
-            lines: lines
-              .filter((l) => l.outcome === 'review')
-              .map((l) => ({ line: l.itemSequenceNumber, reason: l.reason })),
-          },
-        },
-      ]);
-      return record;
-    }
-    return sendAcknowledgement(deps, record, order, RULES_ACTOR);
+    const announced = await announceDecision(deps, record);
+    if (announced.state === 'review') return announced;
+    return sendAcknowledgement(deps, announced, order, RULES_ACTOR);
   };
 }
