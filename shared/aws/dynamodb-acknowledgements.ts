@@ -6,12 +6,46 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
 import {
   type AcknowledgementRecord,
   type AcknowledgementState,
   OPEN_STATES,
 } from '../domain/purchase-orders/acknowledgement-record.ts';
 import type { AcknowledgementStore } from '../use-cases/purchase-orders/ports.ts';
+
+/** The fields every consumer relies on; the rest travels as written. */
+const storedRecordSchema = z.looseObject({
+  purchaseOrderNumber: z.string(),
+  vendorCode: z.string(),
+  marketplace: z.string(),
+  purchaseOrderDate: z.string(),
+  deadline: z.string(),
+  state: z.enum([
+    'review',
+    'queued',
+    'held',
+    'simulated',
+    'submitted',
+    'accepted',
+    'rejected',
+    'failed',
+    'unknown',
+  ]),
+  revision: z.number().int().positive(),
+  lines: z.array(
+    z.looseObject({
+      itemSequenceNumber: z.string(),
+      outcome: z.enum(['decided', 'review']),
+      ruleId: z.string(),
+      reason: z.string(),
+      decidedBy: z.looseObject({ type: z.enum(['rule', 'person', 'system']), id: z.string() }),
+      decidedAt: z.string(),
+    }),
+  ),
+  remindersSent: z.array(z.string()),
+  updatedAt: z.string(),
+});
 
 const key = (po: string) => ({ pk: { S: `PO#${po}` }, sk: { S: 'ACK' } });
 
@@ -47,7 +81,9 @@ export class DynamoDbAcknowledgementStore implements AcknowledgementStore {
 
   #parse(item: Record<string, AttributeValue> | undefined): AcknowledgementRecord | undefined {
     const text = item?.document?.S;
-    return text ? (JSON.parse(text) as AcknowledgementRecord) : undefined;
+    if (!text) return undefined;
+    // Checked, not cast: an item written by an older version must fail loudly here, not later.
+    return storedRecordSchema.parse(JSON.parse(text)) as AcknowledgementRecord;
   }
 
   async get(purchaseOrderNumber: string): Promise<AcknowledgementRecord | undefined> {

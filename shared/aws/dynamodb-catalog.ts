@@ -6,9 +6,19 @@ import {
   QueryCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
 import { type CatalogEntry, CatalogIndex } from '../domain/purchase-orders/catalog.ts';
 import { type PurchaseOrder, purchaseOrderSchema } from '../sp-api/schemas/orders.ts';
 import type { CatalogSource, PurchaseOrderReader } from '../use-cases/purchase-orders/ports.ts';
+
+const catalogEntrySchema = z.looseObject({
+  sku: z.string(),
+  marketplace: z.string(),
+  expectedNetCost: z.string(),
+  currency: z.string(),
+  status: z.enum(['active', 'discontinued']),
+  leadTimeDays: z.number(),
+});
 
 /** How long a warm function trusts its copy of the catalogue. */
 const CATALOG_TTL_MS = 5 * 60 * 1000;
@@ -37,7 +47,7 @@ export class DynamoDbCatalog implements CatalogSource {
         }),
       );
       for (const item of res.Items ?? []) {
-        if (item.entry?.S) entries.push(JSON.parse(item.entry.S) as CatalogEntry);
+        if (item.entry?.S) entries.push(catalogEntrySchema.parse(JSON.parse(item.entry.S)) as CatalogEntry);
       }
       start = res.LastEvaluatedKey;
     } while (start);
