@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: PO ingest throughput, bundle sizes, module-load times and the acknowledgement
- * rules engine's lines per second, printed with the
+ * `npm run bench`: PO ingest throughput, bundle sizes, module-load times, the acknowledgement
+ * rules engine's lines per second and the archive's objects and bytes read, printed with the
  * machine they were measured on and written to bench/results/latest.json (git-ignored).
  * Figures are measured here and never asserted in tests; the size budget is test/infra/bundle-size.test.ts.
  */
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { buildApp } from '#infra/build-app.ts';
 import { PROJECT_ROOT } from '#infra/bundling.ts';
 import { loadAcornConfig } from '#infra/config.ts';
+import { benchArchive, formatArchive } from './archive.ts';
 import {
   bundleFunction,
   containerEnvironment,
@@ -24,6 +25,8 @@ import { describeMachine, formatMachine } from './machine.ts';
 
 /** POs in the sandbox backlog for the ingest run. */
 const PURCHASE_ORDERS = 2_000;
+/** POs through the local system for the archive figures. */
+const ARCHIVE_PURCHASE_ORDERS = 1_000;
 /** Fresh processes per bundle for the module-load time. */
 const LOAD_RUNS = 7;
 
@@ -142,6 +145,23 @@ async function main(): Promise<void> {
     console.log(rules.stdout.trimEnd());
     if (rules.status !== 0) console.log(`  rules-engine bench failed: ${rules.stderr}`);
 
+    section('e. Archive: objects per 1,000 POs, bytes a named query reads');
+    const archive = await benchArchive({ purchaseOrders: ARCHIVE_PURCHASE_ORDERS });
+    console.log(formatArchive(archive));
+
+    section('f. Shipments: rows/s on one core, file landing → confirmation accepted');
+    // Its own process, like d: a fresh heap for the throughput, its own local system for the latency.
+    const shipments = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'bench', 'shipments.ts')],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      },
+    );
+    console.log(shipments.stdout.trimEnd());
+    if (shipments.status !== 0) console.log(`  shipments bench failed: ${shipments.stderr}`);
+
     const resultsDir = join(PROJECT_ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
     const resultsFile = join(resultsDir, 'latest.json');
@@ -153,6 +173,7 @@ async function main(): Promise<void> {
           ingest,
           bundles: bundles.map(({ outfile: _outfile, ...b }) => ({ ...b, ok: b.bytes <= b.budgetBytes })),
           moduleLoad: loads,
+          archive,
         },
         null,
         2,

@@ -51,6 +51,11 @@ const scheduleExpression = z
     'an EventBridge schedule: rate(15 minutes) or cron(...)',
   );
 
+/** Minute 5 of every hour: the hour before is complete (the export waits 5 minutes for late writes). */
+const DEFAULT_EXPORT_SCHEDULE = 'cron(5 * * * ? *)';
+/** 1 GB: far more than any named query reads from a year of Parquet, and at most half a cent a query. */
+const DEFAULT_MAX_SCANNED_MB = 1024;
+
 const taxRegistration = z.strictObject({
   type: z.enum(['VAT', 'GST']),
   number: z.string().min(2),
@@ -162,6 +167,28 @@ export const acornConfigSchema = z
         checkDeadlines: scheduleExpression.default('rate(5 minutes)'),
       })
       .prefault({}),
+    /** Shipments: ASN deadlines, ship-window reminders and the schedules of their follow-ups. */
+    shipments: z
+      .strictObject({
+        /** Reminders while an accepted PO is inside its departure window with no shipment, and the escalation. */
+        reminders: reminderPlanSchema.default({ reminders: [0.5, 0.75], escalation: { atFraction: 0.9 } }),
+        /** Minutes after departure by which Amazon expects the ASN (its rule: within 30 minutes). */
+        asnDeadlineMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(30),
+        /** Reminders while a shipment has no ASN at Amazon; escalated at the ASN deadline. */
+        asnReminders: reminderPlanSchema.default({ reminders: [0.5], escalation: { atFraction: 1 } }),
+        /** Days in transit to Amazon: a PO with a delivery window leaves this much before it. */
+        transitDays: z.number().int().min(0).max(30).default(2),
+        /** How often submitted shipment confirmations' transaction status is checked. */
+        pollTransactions: scheduleExpression.default('rate(2 minutes)'),
+        /** How often ship windows and ASN deadlines are checked for reminders and escalations. */
+        checkDeadlines: scheduleExpression.default('rate(5 minutes)'),
+      })
+      .prefault({}),
     /** Every automation starts in `simulate` in a new deployment until an operator switches it. */
     automation: z.partialRecord(automationModuleSchema, automationModeSchema).default({}),
     archive: z
@@ -170,8 +197,18 @@ export const acornConfigSchema = z
         objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).default('GOVERNANCE'),
         /** Age after which legal documents move to colder storage. */
         coldStorageAfterDays: z.number().int().min(30).default(90),
+        /** When the export writes the last complete hours' changes to the datasets (docs/archive.md). */
+        exportSchedule: scheduleExpression.default(DEFAULT_EXPORT_SCHEDULE),
+        /** Athena cancels an analytics-workgroup query once it has scanned this many megabytes. */
+        maxScannedMbPerQuery: z.number().int().min(10).default(DEFAULT_MAX_SCANNED_MB),
       })
-      .default({ retentionDays: 548, objectLockMode: 'GOVERNANCE', coldStorageAfterDays: 90 }),
+      .default({
+        retentionDays: 548,
+        objectLockMode: 'GOVERNANCE',
+        coldStorageAfterDays: 90,
+        exportSchedule: DEFAULT_EXPORT_SCHEDULE,
+        maxScannedMbPerQuery: DEFAULT_MAX_SCANNED_MB,
+      }),
     alerts: z.strictObject({ channels: z.array(alertChannel).default([]) }).default({ channels: [] }),
     approvers: z.array(approver).default([]),
   })

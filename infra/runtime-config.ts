@@ -41,6 +41,16 @@ export function toRuntimeConfig(config: AcornConfig): RuntimeConfig {
       })),
       automation,
       purchaseOrders: { rules: config.purchaseOrders.rules, reminders: config.purchaseOrders.reminders },
+      shipments: {
+        reminders: config.shipments.reminders,
+        asnReminders: config.shipments.asnReminders,
+        asnDeadlineMinutes: config.shipments.asnDeadlineMinutes,
+        transitDays: config.shipments.transitDays,
+        shipFrom: config.parties.shipFrom.map((party) => ({
+          partyId: party.partyId,
+          address: party.address,
+        })),
+      },
       initialLookbackDays: config.initialLookbackDays,
     },
     'runtime configuration',

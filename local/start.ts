@@ -26,7 +26,7 @@ const system = await startLocalSystem({
 
 console.log(`
 Acorn is running locally.
-  console and API   ${system.url}   (GET /api/health, GET /api/purchase-orders)
+  console and API   ${system.url}   (GET /api/health, GET /api/purchase-orders, GET /api/shipments)
   Amazon sandbox    ${system.sandbox.url}   (GET /_sandbox/requests, POST /_sandbox/faults)
   clock             ${system.runtime.clock.now().toISOString()}, ${speed}x real time
   state             .acorn/ (delete it to start over)

@@ -6,10 +6,13 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from '#infra/build-app.ts';
 import { type AcornConfig, loadAcornConfig } from '#infra/config.ts';
-import type { RuntimeLogLine } from '#local/runtime/log.ts';
+import { componentLogger, consoleLogSink, type RuntimeLogLine } from '#local/runtime/log.ts';
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime.ts';
+import { DATASETS_PREFIX, QUARANTINE_PREFIX } from '#shared/domain/archive/layout.ts';
 import { type AmazonSandbox, startAmazonSandbox } from './amazon-sandbox/index.ts';
+import { ArchiveMirror } from './archive-mirror.ts';
 import { renderStatusPage } from './console/status-page.ts';
+import { makeWarehouse } from './warehouse/warehouse.ts';
 
 /** Project root: the folder above local/. */
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
@@ -36,6 +39,11 @@ export interface LocalSystemOptions {
   readonly log?: (line: RuntimeLogLine) => void;
   /** Fire schedules on their own. @default true */
   readonly schedules?: boolean;
+  /**
+   * Run the local warehouse, which drops shipment files for acknowledged POs into the inbox every
+   * 20 clock minutes (local/warehouse/warehouse.ts). @default the value of `schedules`
+   */
+  readonly warehouse?: boolean;
 }
 
 export interface LocalSystem {
@@ -43,6 +51,14 @@ export interface LocalSystem {
   readonly sandbox: AmazonSandbox;
   readonly runtime: LocalRuntime;
   readonly config: AcornConfig;
+  /** The local warehouse: `round()` ships what is due now (also when it does not run on its own). */
+  readonly warehouse: ReturnType<typeof makeWarehouse>;
+  /** The copy of the archive's datasets under `<dataDir>/archive/`, which `npm run query` reads with DuckDB. */
+  readonly archive: {
+    readonly dir: string;
+    /** Copies whatever the bucket has that the copy lacks; resolves to how many objects. */
+    sync(): Promise<number>;
+  };
   close(): Promise<void>;
 }
 
@@ -93,6 +109,35 @@ async function seedVendorFiles(
     s3.destroy();
   }
   writeFileSync(marker, new Date().toISOString());
+}
+
+/** Puts one object into the inbox bucket, as the ERP or the WMS would. */
+async function putInboxObject(runtime: LocalRuntime, key: string, body: string): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: runtime.endpoints.s3,
+    region: runtime.env.AWS_REGION ?? 'us-east-1',
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: runtime.env.AWS_ACCESS_KEY_ID ?? 'local',
+      secretAccessKey: runtime.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    },
+  });
+  try {
+    await s3.send(
+      new PutObjectCommand({ Bucket: runtime.physicalName('InboxBucket'), Key: key, Body: body }),
+    );
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** EAN → SKU from the vendor's catalogue file, so the warehouse's rows carry both. */
+function skusByEan(catalogCsv: string): Map<string, string> {
+  const [header = '', ...rows] = catalogCsv.trim().split('\n');
+  const columns = header.split(',');
+  const sku = columns.indexOf('sku');
+  const ean = columns.indexOf('ean');
+  return new Map(rows.map((row) => row.split(',')).map((cells) => [cells[ean] ?? '', cells[sku] ?? '']));
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -191,6 +236,39 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   }
   const rt = runtime;
   await seedVendorFiles(rt, sandbox, dataDir);
+  const warehouseLog = componentLogger(options.log ?? consoleLogSink(), 'warehouse');
+  const warehouse = makeWarehouse({
+    amazon: sandbox,
+    clock: rt.clock,
+    put: (key, body) => putInboxObject(rt, key, body),
+    stateFile: join(dataDir, 'warehouse.json'),
+    transitDays: config.shipments.transitDays,
+    ...(config.parties.shipFrom[0] ? { shipFromPartyId: config.parties.shipFrom[0].partyId } : {}),
+    skuOfEan: skusByEan(sandbox.vendorFiles(rt.clock.now()).catalogCsv),
+    log: (message, data) => warehouseLog('info', message, data),
+  });
+  if (options.warehouse ?? options.schedules ?? true) warehouse.start();
+
+  // The archive's datasets, key for key under <dataDir>/archive/, for DuckDB: copied as written.
+  const archiveLog = componentLogger(options.log ?? consoleLogSink(), 'archive');
+  const archiveS3 = new S3Client({
+    endpoint: rt.endpoints.s3,
+    region: rt.env.AWS_REGION ?? 'us-east-1',
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: rt.env.AWS_ACCESS_KEY_ID ?? 'local',
+      secretAccessKey: rt.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    },
+  });
+  const mirror = new ArchiveMirror({
+    s3: archiveS3,
+    bucket: rt.physicalName('ArchiveBucket'),
+    dir: join(dataDir, 'archive'),
+    prefixes: [DATASETS_PREFIX, QUARANTINE_PREFIX],
+    log: (message) => archiveLog('warn', message),
+  });
+  const stopMirroring = rt.onEvent((published) => mirror.onEvent(published));
+  await mirror.sync();
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -251,12 +329,18 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     sandbox,
     runtime: rt,
     config,
+    warehouse,
+    archive: { dir: mirror.dir, sync: () => mirror.sync() },
     async close() {
       if (closed) return;
       closed = true;
+      await warehouse.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      stopMirroring();
+      await mirror.idle();
       await rt.close();
+      archiveS3.destroy();
       await sandbox.close();
     },
   };

@@ -4,6 +4,7 @@
 export const EVENT_SOURCE = {
   vendorIngest: 'acorn.vendor-ingest',
   purchaseOrders: 'acorn.purchase-orders',
+  shipments: 'acorn.shipments',
 } as const;
 
 export const DETAIL_TYPE = {
@@ -17,4 +18,10 @@ export const DETAIL_TYPE = {
   acknowledgementDeadlineReminder: 'AcknowledgementDeadlineReminder',
   acknowledgementDeadlineEscalation: 'AcknowledgementDeadlineEscalation',
   inboxFileRejectedRows: 'InboxFileRejectedRows',
+  shipmentConfirmed: 'ShipmentConfirmed',
+  shipmentConfirmationFailed: 'ShipmentConfirmationFailed',
+  shipWindowReminder: 'ShipWindowReminder',
+  shipWindowEscalation: 'ShipWindowEscalation',
+  asnDeadlineReminder: 'AsnDeadlineReminder',
+  asnDeadlineEscalation: 'AsnDeadlineEscalation',
 } as const;

@@ -6,6 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { RuntimeConfig } from '#shared/config/runtime.ts';
+import { AUDIT_PREFIX, documentsPrefix } from '#shared/domain/archive/layout.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '#shared/events.ts';
 import { RUNTIME_CONFIG_ENV } from '../runtime-config.ts';
 import { NodeFunction } from './node-function.ts';
@@ -65,9 +66,12 @@ export class PurchaseOrders extends Construct {
       fn.bindTable('TABLE_NAME', props.table, 'readWrite');
       fn.bindEventBus('EVENT_BUS_NAME', props.eventBus);
       fn.bindSecret('SP_API_SECRET_ID', props.spApiCredentials, 'read');
-      // Only where the outbox and the audit trail write: never over analytical datasets or documents.
-      fn.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write', { prefix: 'outbox/' });
-      fn.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write', { prefix: 'audit/' });
+      // Only where the outbox (this module's documents) and the audit trail write: never over the
+      // analytical datasets or another module's documents.
+      fn.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write', {
+        prefix: documentsPrefix('purchaseOrders'),
+      });
+      fn.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write', { prefix: AUDIT_PREFIX });
       return fn;
     };
 

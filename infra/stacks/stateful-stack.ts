@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { DATASETS_PREFIX, DOCUMENTS_PREFIX, QUARANTINE_PREFIX } from '#shared/domain/archive/layout.ts';
 import type { AcornConfig } from '../config.ts';
 import { acknowledgeNag } from '../constructs/nag.ts';
 import { type TableKeySchema, Wiring } from '../constructs/wiring.ts';
@@ -19,10 +20,8 @@ export const TABLE_KEYS: TableKeySchema = {
   ],
 };
 
-/** Archive prefix of legal documents (invoices, credit notes, acknowledgements, audit evidence). */
-export const DOCUMENTS_PREFIX = 'documents/';
-/** Archive prefix of the analytical datasets Athena reads. */
-export const DATASETS_PREFIX = 'datasets/';
+/** Archive prefixes (the layout: shared/domain/archive/layout.ts, docs/archive.md). */
+export { DATASETS_PREFIX, DOCUMENTS_PREFIX } from '#shared/domain/archive/layout.ts';
 
 /**
  * Initial value of the SpApiCredentials secret: the shape the functions expect, with nothing in
@@ -30,6 +29,9 @@ export const DATASETS_PREFIX = 'datasets/';
  * CloudFormation would write it over the real credentials.
  */
 export const SP_API_CREDENTIALS_PLACEHOLDER = { clientId: '', clientSecret: '', refreshTokens: {} };
+
+/** Days Athena query results are kept. */
+export const QUERY_RESULTS_DAYS = 30;
 
 /** Days after which legal documents go from Glacier Instant Retrieval to Deep Archive. */
 export function deepArchiveAfterDays(coldStorageAfterDays: number): number {
@@ -59,6 +61,8 @@ export class StatefulStack extends Stack {
   readonly inboxBucket: s3.Bucket;
   /** Server access logs of the archive and the inbox. */
   readonly accessLogsBucket: s3.Bucket;
+  /** Results of the analysts' Athena queries (the analytics workgroup writes here, encrypted). */
+  readonly queryResultsBucket: s3.Bucket;
   /** The `acorn` event bus. */
   readonly eventBus: events.EventBus;
   /** LWA client credentials and refresh tokens. */
@@ -108,6 +112,27 @@ export class StatefulStack extends Stack {
 
     this.archiveBucket = this.#archiveBucket(config);
     wiring.registerBucket('ArchiveBucket', this.archiveBucket);
+
+    this.queryResultsBucket = new s3.Bucket(this, 'QueryResultsBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'query-results/',
+      lifecycleRules: [
+        {
+          // Query results are a cache of answers the archive can give again.
+          id: 'ExpireQueryResults',
+          expiration: Duration.days(QUERY_RESULTS_DAYS),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.inboxBucket = new s3.Bucket(this, 'InboxBucket', {
       versioned: true,
@@ -170,6 +195,7 @@ export class StatefulStack extends Stack {
       description: 'Drop Vendor Central exports (returns, remittance, chargebacks) here',
     });
     new CfnOutput(this, 'AccessLogsBucketName', { value: this.accessLogsBucket.bucketName });
+    new CfnOutput(this, 'QueryResultsBucketName', { value: this.queryResultsBucket.bucketName });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName });
     new CfnOutput(this, 'SpApiCredentialsSecretName', { value: this.spApiCredentials.secretName });
     new CfnOutput(this, 'SpApiCredentialsSecretArn', {
@@ -237,6 +263,13 @@ export class StatefulStack extends Stack {
             },
           ],
           // Rewritten partitions: the old version goes once its lock has expired.
+          noncurrentVersionExpiration: Duration.days(retentionDays + 1),
+        },
+        {
+          // Rejected records, rewritten only when an hour is exported again: they stay queryable
+          // in Standard; a replaced version goes once its lock has expired.
+          id: 'QuarantineRewrites',
+          prefix: QUARANTINE_PREFIX,
           noncurrentVersionExpiration: Duration.days(retentionDays + 1),
         },
         {

@@ -1,8 +1,10 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AcornConfig } from '../config.ts';
+import { Analytics } from '../constructs/analytics.ts';
 import { ConsoleApi } from '../constructs/console-api.ts';
 import { PurchaseOrders } from '../constructs/purchase-orders.ts';
+import { Shipments } from '../constructs/shipments.ts';
 import { VendorIngest } from '../constructs/vendor-ingest.ts';
 import { toRuntimeConfig } from '../runtime-config.ts';
 import type { StatefulStack } from './stateful-stack.ts';
@@ -26,6 +28,10 @@ export class StatelessStack extends Stack {
   readonly consoleApi: ConsoleApi;
   /** Purchase-order acknowledgements. */
   readonly purchaseOrders: PurchaseOrders;
+  /** Shipment confirmations (ASN) and fulfilment milestones. */
+  readonly shipments: Shipments;
+  /** Archive export, Glue tables, Athena workgroup and named queries. */
+  readonly analytics: Analytics;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     const { config, stateful, ...stackProps } = props;
@@ -54,6 +60,30 @@ export class StatelessStack extends Stack {
       schedules: config.purchaseOrders,
     });
 
+    this.shipments = new Shipments(this, 'Shipments', {
+      table: stateful.table,
+      eventBus: stateful.eventBus,
+      archiveBucket: stateful.archiveBucket,
+      inboxBucket: stateful.inboxBucket,
+      spApiCredentials: stateful.spApiCredentials,
+      runtimeConfig,
+      api: this.consoleApi.api,
+      authorizer: this.consoleApi.authorizer,
+      schedules: config.shipments,
+    });
+
+    this.analytics = new Analytics(this, 'Analytics', {
+      table: stateful.table,
+      archiveBucket: stateful.archiveBucket,
+      queryResultsBucket: stateful.queryResultsBucket,
+      dataKey: stateful.dataKey,
+      runtimeConfig,
+      deploymentName: config.name,
+      exportSchedule: config.archive.exportSchedule,
+      maxScannedMbPerQuery: config.archive.maxScannedMbPerQuery,
+      retentionDays: config.archive.retentionDays,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.consoleApi.url, description: 'Console API base URL' });
     new CfnOutput(this, 'PullPurchaseOrdersFunctionName', {
       value: this.vendorIngest.pullPurchaseOrders.function.functionName,
@@ -62,6 +92,15 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'PullPurchaseOrderStatusFunctionName', {
       value: this.vendorIngest.pullPurchaseOrderStatus.function.functionName,
       description: 'npm run backfill -- --days N --function … --status-function <this>',
+    });
+    new CfnOutput(this, 'AnalyticsWorkGroup', {
+      value: this.analytics.workGroup.ref,
+      description: 'Athena workgroup of the named queries (docs/archive.md)',
+    });
+    new CfnOutput(this, 'AnalyticsDatabase', { value: this.analytics.databaseName });
+    new CfnOutput(this, 'AnalystPolicyArn', {
+      value: this.analytics.analystPolicy.managedPolicyArn,
+      description: "Attach to the analysts' role: query and read the archive, nothing else",
     });
     new CfnOutput(this, 'CredentialNotificationsQueueUrl', {
       value: this.vendorIngest.credentialNotificationsQueue.queueUrl,

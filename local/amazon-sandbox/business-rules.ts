@@ -35,6 +35,7 @@ export const FailureCode = {
   missingCreditNoteDetails: 'MISSING_CREDIT_NOTE_DETAILS',
   duplicateShipment: 'DUPLICATE_SHIPMENT_IDENTIFIER',
   unknownShipment: 'UNKNOWN_SHIPMENT_IDENTIFIER',
+  shippedExceedsAccepted: 'SHIPPED_QUANTITY_EXCEEDS_ACCEPTED',
 } as const;
 
 const failure = (code: string, message: string, details = ''): ApiError => ({ code, message, details });
@@ -287,10 +288,60 @@ export function checkShipmentConfirmations(
       errors.push(failure(FailureCode.unknownShipment, `Shipment ${id} to replace was never confirmed.`, id));
     }
     known.add(id);
+    // Eaches shipped per PO line by this confirmation, to hold against what was accepted.
+    const shipped = new Map<string, { po: string; line: string; eaches: number; accepted: number }>();
     for (const item of confirmation.shippedItems) {
       const po = item.itemDetails?.purchaseOrderNumber;
-      if (po && !ctx.book.find(po, ctx.now))
+      if (!po) continue;
+      const record = ctx.book.find(po, ctx.now);
+      if (!record) {
         errors.push(failure(FailureCode.invalidOrderId, 'Invalid order ID.', `${id}/${po}`));
+        continue;
+      }
+      const view = ctx.book.view(record, ctx.now);
+      const line = view.lines.find((l) => matchesLine(l.item, { ...item, itemSequenceNumber: undefined }));
+      const label = item.vendorProductIdentifier ?? item.amazonProductIdentifier ?? item.itemSequenceNumber;
+      if (!line) {
+        errors.push(
+          failure(FailureCode.unknownItem, `PO ${po} has no line ${label}.`, `${id}/${po}/${label}`),
+        );
+        continue;
+      }
+      if (!line.acknowledgement) continue;
+      const size = line.item.orderedQuantity.unitSize ?? 1;
+      const eachesOf = (q: { amount: number; unitOfMeasure: string; unitSize?: number }) =>
+        q.amount * (q.unitOfMeasure === 'Cases' ? (q.unitSize ?? size) : 1);
+      const key = `${po}/${line.item.itemSequenceNumber}`;
+      const held = shipped.get(key) ?? {
+        po,
+        line: line.item.itemSequenceNumber,
+        accepted:
+          line.acknowledgement.accepted * (line.item.orderedQuantity.unitOfMeasure === 'Cases' ? size : 1),
+        // Earlier confirmations of the PO count, except the one this confirmation replaces.
+        eaches: ctx.book
+          .shipmentsFor(po)
+          .filter((s) => s.confirmation.shipmentIdentifier !== id)
+          .flatMap((s) => s.confirmation.shippedItems)
+          .filter(
+            (i) =>
+              i.itemDetails?.purchaseOrderNumber === po &&
+              matchesLine(line.item, { ...i, itemSequenceNumber: undefined }),
+          )
+          .reduce((sum, i) => sum + eachesOf(i.shippedQuantity), 0),
+      };
+      held.eaches += eachesOf(item.shippedQuantity);
+      shipped.set(key, held);
+    }
+    for (const [key, line] of shipped) {
+      if (line.eaches > line.accepted) {
+        errors.push(
+          failure(
+            FailureCode.shippedExceedsAccepted,
+            `Shipped ${line.eaches} eaches of line ${line.line} of PO ${line.po}, accepted ${line.accepted}.`,
+            `${id}/${key}`,
+          ),
+        );
+      }
     }
   }
   return errors;

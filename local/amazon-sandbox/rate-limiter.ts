@@ -18,6 +18,7 @@ export const USAGE_PLANS: Readonly<Record<string, RateLimit>> = {
   getPurchaseOrdersStatus: { rate: 10, burst: 10 },
   submitInvoices: { rate: 10, burst: 10 },
   SubmitShipmentConfirmations: { rate: 10, burst: 10 },
+  GetShipmentDetails: { rate: 10, burst: 10 },
   getTransaction: { rate: 10, burst: 20 },
   rotateApplicationClientSecret: { rate: 0.0167, burst: 1 },
 };

@@ -24,6 +24,8 @@ export function renderStatusPage(opts: { sandboxUrl: string }): string {
   th { background: #f1f4f7; font-weight: 600; }
   .ack-review, .ack-failed, .ack-rejected, .ack-unknown { color: #b91c1c; font-weight: 600; }
   .ack-accepted, .ack-submitted { color: #047857; }
+  .asn-rejected, .asn-failed, .asn-unknown, .asn-held, .asn-queued { color: #b91c1c; font-weight: 600; }
+  .asn-accepted, .asn-submitted { color: #047857; }
   .ack-review, .ack-failed, .ack-rejected, .ack-unknown { color: #b91c1c; font-weight: 600; }
   .ack-accepted, .ack-submitted { color: #047857; }
   .state-New { color: #b45309; } .state-Acknowledged { color: #047857; } .state-Closed { color: #6b7280; }
@@ -34,7 +36,7 @@ export function renderStatusPage(opts: { sandboxUrl: string }): string {
 <body>
 <h1>Acorn <span class="muted">local</span></h1>
 <div class="muted">Amazon sandbox: <a href="${opts.sandboxUrl}/_sandbox/stats">${opts.sandboxUrl}</a> ·
-  <a href="/api/health">/api/health</a> · <a href="/api/purchase-orders">/api/purchase-orders</a> · <a href="/api/events">/api/events</a></div>
+  <a href="/api/health">/api/health</a> · <a href="/api/purchase-orders">/api/purchase-orders</a> · <a href="/api/shipments">/api/shipments</a> · <a href="/api/events">/api/events</a></div>
 <div class="cards">
   <div class="card">Clock<b id="clock">…</b></div>
   <div class="card">Purchase orders stored<b id="po-count">…</b></div>
@@ -42,11 +44,16 @@ export function renderStatusPage(opts: { sandboxUrl: string }): string {
   <div class="card">Failed deliveries<b id="failed">…</b></div>
   <div class="card">Acknowledgements in review<b id="review-count">…</b></div>
   <div class="card">Open, due in 24 h<b id="due-count">…</b></div>
+  <div class="card">Shipments confirmed to Amazon<b id="shipment-count">…</b></div>
+  <div class="card">POs to ship in 7 days (or late)<b id="ship-due-count">…</b></div>
+  <div class="card">Shipments without an ASN<b id="no-asn-count">…</b></div>
 </div>
 <h2>Schedules</h2>
 <table id="schedules"><thead><tr><th>Schedule</th><th>Expression</th><th>Runs</th><th>Last run</th><th>Next run</th><th>Outcome</th></tr></thead><tbody></tbody></table>
 <h2>Waiting for a person</h2>
 <table id="reviews"><thead><tr><th>PO</th><th>Vendor code</th><th>Marketplace</th><th>Deadline</th><th>Lines in review</th><th>Detail</th></tr></thead><tbody></tbody></table>
+<h2>Shipments (latest first)</h2>
+<table id="shipments"><thead><tr><th>Shipment</th><th>Vendor code</th><th>POs</th><th>Units</th><th>Cartons / pallets</th><th>Shipped</th><th>ASN due</th><th>ASN</th></tr></thead><tbody></tbody></table>
 <h2>Purchase orders (newest first)</h2>
 <table id="pos"><thead><tr><th>PO</th><th>Vendor code</th><th>Amazon state</th><th>Acknowledgement</th><th>Deadline</th><th>PO date</th><th>Lines</th><th>Ship / delivery window</th><th>Ship to</th></tr></thead><tbody></tbody></table>
 <script>
@@ -69,13 +76,24 @@ function row(cells) {
   return tr;
 }
 async function refresh() {
-  const [health, pos, events, reviews, due] = await Promise.all([
+  const [health, pos, events, reviews, due, shipments, shipDue] = await Promise.all([
     fetch('/api/health').then((r) => r.json()),
     fetch('/api/purchase-orders?limit=500').then((r) => r.json()),
     fetch('/api/events').then((r) => r.json()),
     fetch('/api/acknowledgements?state=review&limit=200').then((r) => r.json()),
     fetch('/api/acknowledgements?state=due&hours=24&limit=500').then((r) => r.json()),
+    fetch('/api/shipments?limit=200').then((r) => r.json()),
+    fetch('/api/shipments?state=due&days=7&limit=500').then((r) => r.json()),
   ]);
+  document.getElementById('shipment-count').textContent = shipments.items.filter((s) => s.state === 'accepted').length;
+  document.getElementById('ship-due-count').textContent = shipDue.items.length;
+  document.getElementById('no-asn-count').textContent =
+    shipments.items.filter((s) => ['queued', 'held', 'rejected', 'failed', 'unknown'].includes(s.state)).length;
+  document.querySelector('#shipments tbody').replaceChildren(...shipments.items.slice(0, 30).map((s) => row([
+    s.shipmentId, s.vendorCode, s.purchaseOrders.map((p) => p.purchaseOrderNumber).join(' '),
+    s.purchaseOrders.reduce((sum, p) => sum + p.units, 0), s.cartons + ' / ' + s.pallets,
+    minute(s.shippedDate), minute(s.asnDeadline), { value: s.state, className: 'asn-' + s.state },
+  ])));
   document.getElementById('review-count').textContent = reviews.items.length;
   document.getElementById('due-count').textContent = due.items.length;
   const rbody = document.querySelector('#reviews tbody');

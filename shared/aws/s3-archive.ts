@@ -1,6 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type AuditEvent, auditArchiveKey, auditArchiveLine } from '../domain/audit.ts';
 import { ValidationError } from '../errors.ts';
+import type { ArchiveObject, ArchiveObjectWriter } from '../use-cases/archive/ports.ts';
 import type { Archive, ArchiveDocument, AuditArchive } from '../use-cases/outbox/ports.ts';
 
 /** Keys are relative paths of plain segments: no leading slash, no empty, `.` or `..` segment. */
@@ -22,17 +23,22 @@ function checkKey(key: string): void {
  * erase, so callers hand in documents that are already clean (customer names and addresses
  * removed or pseudonymised). This class does not inspect or clean what it stores.
  */
-export class S3Archive implements Archive, AuditArchive {
+export class S3Archive implements Archive, AuditArchive, ArchiveObjectWriter {
   constructor(private readonly deps: { client: S3Client; bucketName: string }) {}
 
-  async putDocument(document: ArchiveDocument): Promise<void> {
-    checkKey(document.key);
+  putDocument(document: ArchiveDocument): Promise<void> {
+    return this.putObject(document);
+  }
+
+  /** Any object: the export's Parquet files and quarantine lines, as well as documents. */
+  async putObject(object: ArchiveObject): Promise<void> {
+    checkKey(object.key);
     await this.deps.client.send(
       new PutObjectCommand({
         Bucket: this.deps.bucketName,
-        Key: document.key,
-        Body: document.body,
-        ContentType: document.contentType,
+        Key: object.key,
+        Body: object.body,
+        ContentType: object.contentType,
         // Object Lock buckets refuse a PUT without an integrity checksum.
         ChecksumAlgorithm: 'SHA256',
       }),

@@ -71,6 +71,33 @@ export const runtimeConfigSchema = z.strictObject({
     rules: z.record(z.string(), z.unknown()),
     reminders: reminderPlanSchema,
   }),
+  shipments: z.strictObject({
+    /** Reminders while an accepted PO is inside its departure window with no shipment, and the escalation. */
+    reminders: reminderPlanSchema,
+    /** Reminders while a shipment has no ASN at Amazon, up to its ASN deadline, and the escalation. */
+    asnReminders: reminderPlanSchema,
+    /** Minutes after departure by which Amazon expects the ASN. */
+    asnDeadlineMinutes: z.number().int().positive(),
+    /** Days in transit: a PO with a delivery window must leave this much before it. */
+    transitDays: z.number().int().min(0),
+    /** Where shipments leave from (`parties.shipFrom`); the first is the default. */
+    shipFrom: z
+      .array(
+        z.strictObject({
+          partyId: z.string(),
+          address: z.strictObject({
+            name: z.string(),
+            addressLine1: z.string(),
+            addressLine2: z.string().optional(),
+            city: z.string(),
+            stateOrRegion: z.string().optional(),
+            postalCode: z.string(),
+            countryCode: z.string(),
+          }),
+        }),
+      )
+      .min(1),
+  }),
   initialLookbackDays: z.number().int().positive(),
 });
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { type AutomationModule, automationModuleSchema } from '../config/runtime.ts';
 import { AppError, ValidationError } from '../errors.ts';
 import { describeIssues } from '../validation.ts';
+import { documentsPrefix } from './archive/layout.ts';
 import { type AuditActor, auditActorSchema, auditEntitySchema } from './audit.ts';
 
 /**
@@ -282,10 +283,16 @@ export function isLeaseExpired(message: OutboxMessage, now: Date): boolean {
   );
 }
 
-/** Archive key of a settled message's payload and outcome, partitioned by the day it settled. */
-export function outboxArchiveKey(message: OutboxMessage): string {
+/**
+ * Archive key of a settled message's payload and outcome: a legal document, under the module's
+ * documents prefix (`documents/<module>/…`, see shared/domain/archive/layout.ts), partitioned by
+ * the day it settled.
+ */
+export function outboxArchiveKey(
+  message: Pick<OutboxMessage, 'module' | 'operation' | 'key' | 'updatedAt'>,
+): string {
   const day = new Date(message.updatedAt).toISOString().slice(0, 10);
-  return `outbox/${message.module}/${message.operation}/dt=${day}/${message.key}.json`;
+  return `${documentsPrefix(message.module)}${message.operation}/dt=${day}/${message.key}.json`;
 }
 
 /** Audit event id of one revision of a message: stable, so rewriting it after a crash stores it once. */

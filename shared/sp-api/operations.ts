@@ -11,6 +11,7 @@ export const USAGE_PLANS = {
   getPurchaseOrdersStatus: { rate: 10, burst: 10 },
   submitInvoices: { rate: 10, burst: 10 },
   submitShipmentConfirmations: { rate: 10, burst: 10 },
+  getShipmentDetails: { rate: 10, burst: 10 },
   getTransaction: { rate: 10, burst: 20 },
   rotateApplicationClientSecret: { rate: 0.0167, burst: 1 },
 } as const satisfies Record<string, { rate: number; burst: number }>;

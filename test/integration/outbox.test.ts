@@ -191,7 +191,7 @@ describe('the outbox against local DynamoDB and S3', () => {
     expect(pending.items.map((m) => m.key)).not.toContain('ack#PO-RACE#1');
     // The exact payload is archived with the outcome.
     const archived = JSON.parse(
-      await readObject('outbox/purchaseOrders/submitAcknowledgement/dt=2026-03-01/ack#PO-RACE#1.json'),
+      await readObject('documents/purchaseOrders/submitAcknowledgement/dt=2026-03-01/ack#PO-RACE#1.json'),
     );
     expect(archived).toMatchObject({ outcome: 'sent', payload: sends[0]?.payload });
   });
@@ -249,7 +249,7 @@ describe('the outbox against local DynamoDB and S3', () => {
     expect(sends.map((s) => s.key)).toEqual(['ack#PO-SIM#live']);
     const archived = JSON.parse(
       await readObject(
-        `outbox/purchaseOrders/submitAcknowledgement/dt=${clock.now().toISOString().slice(0, 10)}/ack#PO-SIM#1.json`,
+        `documents/purchaseOrders/submitAcknowledgement/dt=${clock.now().toISOString().slice(0, 10)}/ack#PO-SIM#1.json`,
       ),
     );
     expect(archived.outcome).toBe('simulated');

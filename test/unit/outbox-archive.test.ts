@@ -17,7 +17,7 @@ describe('S3Archive', () => {
   it('puts the document as given, with its content type and a checksum, leaving encryption and retention to the bucket', async () => {
     // Act
     await archive.putDocument({
-      key: 'outbox/purchaseOrders/submitAcknowledgement/dt=2026-03-01/ack#4R9DIAQD#1.json',
+      key: 'documents/purchaseOrders/submitAcknowledgement/dt=2026-03-01/ack#4R9DIAQD#1.json',
       body: '{"payload":"{}"}\n',
       contentType: 'application/json',
     });
@@ -27,7 +27,7 @@ describe('S3Archive', () => {
     const input = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
     expect(input).toEqual({
       Bucket: 'archive-bucket',
-      Key: 'outbox/purchaseOrders/submitAcknowledgement/dt=2026-03-01/ack#4R9DIAQD#1.json',
+      Key: 'documents/purchaseOrders/submitAcknowledgement/dt=2026-03-01/ack#4R9DIAQD#1.json',
       Body: '{"payload":"{}"}\n',
       ContentType: 'application/json',
       ChecksumAlgorithm: 'SHA256',

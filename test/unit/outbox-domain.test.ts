@@ -164,7 +164,7 @@ describe('new outbox messages', () => {
   it('names archive objects by module, operation, settling day and idempotency key', () => {
     const message = { ...inState('sent'), revision: 7, updatedAt: '2026-03-02T23:59:59.000Z' };
     expect(outboxArchiveKey(message)).toBe(
-      'outbox/purchaseOrders/submitAcknowledgement/dt=2026-03-02/ack#4R9DIAQD#1.json',
+      'documents/purchaseOrders/submitAcknowledgement/dt=2026-03-02/ack#4R9DIAQD#1.json',
     );
     expect(outboxAuditEventId(message)).toBe('outbox:ack#4R9DIAQD#1:r000007');
   });

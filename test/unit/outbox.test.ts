@@ -275,7 +275,9 @@ describe('the outbox', () => {
       });
       expect(archive.documents).toHaveLength(1);
       const doc = archive.documents[0]!;
-      expect(doc.key).toBe('outbox/purchaseOrders/submitAcknowledgement/dt=2026-03-01/ack#4R9DIAQD#1.json');
+      expect(doc.key).toBe(
+        'documents/purchaseOrders/submitAcknowledgement/dt=2026-03-01/ack#4R9DIAQD#1.json',
+      );
       expect(doc.contentType).toBe('application/json');
       const archived = JSON.parse(doc.body);
       expect(archived).toMatchObject({

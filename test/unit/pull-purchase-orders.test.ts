@@ -160,3 +160,18 @@ describe('pulling purchase orders', () => {
     }
   });
 });
+
+describe('the archive index of stored PO versions', () => {
+  it('lists each stored version under the vendor code and day it was stored, by time (gsi2)', async () => {
+    const { pull, documents } = setup([po(1, at(30))]);
+
+    await pull();
+
+    const stored = [...documents.items.values()][0]!.doc;
+    expect(stored.attributes).toMatchObject({
+      storedAt: NOW,
+      gsi2pk: 'ARCHIVE#PO#ACMEDE#2026-11-20',
+      gsi2sk: `${NOW}#PO000001`,
+    });
+  });
+});

@@ -1,13 +1,16 @@
 /**
  * Retail Procurement Shipments v1 (vendorShipments model): the shipment confirmation (ASN) we send.
- * Request-only, so every object is strict. The transport-request and label operations of the same
- * model are not used by Acorn and are not mirrored.
+ * Request-only, so every object is strict. Of GetShipmentDetails' answer only what tells whether
+ * Amazon has a shipment is mirrored (loose, as everything Amazon sends). The transport-request and
+ * label operations of the same model are not used by Acorn and are not mirrored.
  */
 import * as z from 'zod';
 import {
   dateTimeSchema,
   decimalStringSchema,
+  errorSchema,
   measuredItemQuantitySchema,
+  paginationSchema,
   shipmentPartyIdentificationSchema,
 } from './common.ts';
 
@@ -221,6 +224,33 @@ export const submitShipmentConfirmationsRequestSchema = z.strictObject({
   shipmentConfirmations: z.array(shipmentConfirmationSchema).min(1),
 });
 
+/** One shipment of GetShipmentDetails (model `Shipment`), as Amazon sends it: the fields Acorn reads. */
+export const shipmentDetailsShipmentSchema = z.looseObject({
+  vendorShipmentIdentifier: z.string(),
+  transactionType: z.enum(['New', 'Cancel']),
+  transactionDate: z.string(),
+  currentShipmentStatus: z
+    .enum(['Created', 'TransportationRequested', 'CarrierAssigned', 'Shipped'])
+    .optional(),
+  shipmentConfirmDate: z.string().optional(),
+  sellingParty: z.looseObject({ partyId: z.string() }),
+  shipFromParty: z.looseObject({ partyId: z.string() }),
+  shipToParty: z.looseObject({ partyId: z.string() }),
+});
+
+/** 200 body of GetShipmentDetails. */
+export const getShipmentDetailsResponseSchema = z.looseObject({
+  payload: z
+    .looseObject({
+      pagination: paginationSchema.optional(),
+      shipments: z.array(shipmentDetailsShipmentSchema).optional(),
+    })
+    .optional(),
+  errors: z.array(errorSchema).optional(),
+});
+
+/** What {@link shipmentDetailsShipmentSchema} parses to. */
+export type ShipmentDetailsShipment = z.infer<typeof shipmentDetailsShipmentSchema>;
 /** What {@link shippedItemSchema} parses to. */
 export type ShippedItem = z.infer<typeof shippedItemSchema>;
 /** What {@link shipmentConfirmationSchema} parses to. */

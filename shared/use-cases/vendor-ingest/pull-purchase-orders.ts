@@ -25,6 +25,12 @@ export const purchaseOrderKeys = {
   byVendorPk: (vendorCode: string) => `POS#${vendorCode}`,
   byVendorSk: (record: { purchaseOrderDate: string; purchaseOrderNumber: string }) =>
     `${record.purchaseOrderDate}#${record.purchaseOrderNumber}`,
+  /**
+   * The PO versions a configured vendor code stored on a (UTC) day, by when (gsi2): what the
+   * hourly archive export reads, one hour as one key range, never a scan.
+   */
+  changedPk: (vendorCode: string, day: string) => `ARCHIVE#PO#${vendorCode}#${day}`,
+  changedSk: (storedAt: string, purchaseOrderNumber: string) => `${storedAt}#${purchaseOrderNumber}`,
 };
 
 /** Counts of one pull, for logs, metrics and the benchmark. */
@@ -70,7 +76,11 @@ async function inBatches<T>(
   }
 }
 
-function orderDocument(record: PurchaseOrderRecord): VersionedDocument {
+/** `stored`: the configured vendor code pulled for and the time of the pull (the archive's index). */
+function orderDocument(
+  record: PurchaseOrderRecord,
+  stored: { vendorCode: string; at: string },
+): VersionedDocument {
   return {
     pk: purchaseOrderKeys.pk(record.purchaseOrderNumber),
     sk: purchaseOrderKeys.orderSk,
@@ -84,6 +94,11 @@ function orderDocument(record: PurchaseOrderRecord): VersionedDocument {
       lineCount: record.lineCount,
       gsi1pk: purchaseOrderKeys.byVendorPk(record.vendorCode),
       gsi1sk: purchaseOrderKeys.byVendorSk(record),
+      // Written only with a new version (the put is conditional), so the index lists exactly the
+      // versions stored in an hour.
+      storedAt: stored.at,
+      gsi2pk: purchaseOrderKeys.changedPk(stored.vendorCode, stored.at.slice(0, 10)),
+      gsi2sk: purchaseOrderKeys.changedSk(stored.at, record.purchaseOrderNumber),
     },
     document: record.order,
     pendingEvent: {
@@ -257,7 +272,10 @@ export function makePullPurchaseOrders(deps: PullPurchaseOrdersDeps) {
                       isPOChanged: true,
                     };
               for await (const page of api.purchaseOrderPages({ ...query, orderingVendorCode: vendorCode })) {
-                yield page.items.map((order) => orderDocument(toPurchaseOrderRecord(order, vendorCode)));
+                const stored = { vendorCode, at: deps.clock.now().toISOString() };
+                yield page.items.map((order) =>
+                  orderDocument(toPurchaseOrderRecord(order, vendorCode), stored),
+                );
               }
             },
           },

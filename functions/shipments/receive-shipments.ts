@@ -1,0 +1,61 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { AuditActor } from '#shared/domain/audit.ts';
+import { ValidationError } from '#shared/errors.ts';
+import { withObservability } from '#shared/observability.ts';
+import { makeReceiveShipments } from '#shared/use-cases/shipments/import-shipment-file.ts';
+import { makeRegisterShipments } from '#shared/use-cases/shipments/register-shipments.ts';
+import { errorResponse, json } from '../console-api/http.ts';
+import { shipmentDependencies } from './dependencies.ts';
+
+const { deps } = shipmentDependencies();
+const receive = makeReceiveShipments({ register: makeRegisterShipments(deps) });
+
+/**
+ * Who pushes. Behind API Gateway's IAM authorization the caller's ARN (the warehouse system's
+ * role or user); locally the route is open and the caller is the local warehouse.
+ */
+function actorOf(event: APIGatewayProxyEventV2): AuditActor {
+  const iam = (event.requestContext as { authorizer?: { iam?: { userArn?: string; userId?: string } } })
+    .authorizer?.iam;
+  if (iam?.userArn)
+    return { type: 'system', id: iam.userId ?? iam.userArn, name: iam.userArn.split('/').at(-1) };
+  return { type: 'system', id: 'local-warehouse', name: 'Local warehouse' };
+}
+
+/**
+ * POST /api/shipments — the warehouse pushes shipments (the JSON form of the shipment file). Each
+ * is checked like a file from the inbox and confirmed through the outbox; the same shipment twice
+ * sends one confirmation. 200 when every shipment is registered (or was already), 422 with every
+ * bad row and field otherwise (good shipments of the same body are still registered).
+ */
+export async function receiveShipments(
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  try {
+    let body: unknown;
+    try {
+      body = JSON.parse(
+        event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''),
+      );
+    } catch {
+      throw new ValidationError('The body is not JSON', [
+        { path: '(body)', message: 'expected a JSON object: { "shipments": [...] }' },
+      ]);
+    }
+    const summary = await receive(body, actorOf(event));
+    return json(summary.problems.length > 0 ? 422 : 200, {
+      shipments: summary.shipments.map((s) => ({
+        shipmentId: s.shipmentId,
+        outcome: s.outcome,
+        ...(s.state ? { state: s.state } : {}),
+        purchaseOrderNumbers: s.purchaseOrderNumbers,
+      })),
+      refusedInFile: summary.refusedInFile,
+      problems: summary.problems,
+    });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+export const handler = withObservability(receiveShipments);

@@ -1,0 +1,97 @@
+import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { isSettled, OUTBOX_STATES } from '../domain/outbox.ts';
+import type { AcknowledgementState } from '../domain/purchase-orders/acknowledgement-record.ts';
+import type { ArchiveChangeSource, SourceRecord } from '../use-cases/archive/ports.ts';
+import { purchaseOrderKeys } from '../use-cases/vendor-ingest/pull-purchase-orders.ts';
+import { auditKeys } from './dynamodb-audit.ts';
+import { outboxKeys } from './dynamodb-outbox.ts';
+
+/** Every acknowledgement state: the record sits in gsi1 under its current one. */
+const ACKNOWLEDGEMENT_STATES = [
+  'review',
+  'queued',
+  'held',
+  'simulated',
+  'submitted',
+  'accepted',
+  'rejected',
+  'failed',
+  'unknown',
+] as const satisfies readonly AcknowledgementState[];
+// Fails to compile when a state is added to AcknowledgementState and not here.
+const allStates: [Exclude<AcknowledgementState, (typeof ACKNOWLEDGEMENT_STATES)[number]>] extends [never]
+  ? true
+  : never = true;
+void allStates;
+
+const SETTLED_OUTBOX_STATES = OUTBOX_STATES.filter(isSettled);
+
+/** A DynamoDB item as plain values (strings, numbers, booleans, lists, maps). */
+function plain(value: AttributeValue): unknown {
+  if (value.S !== undefined) return value.S;
+  if (value.N !== undefined) return Number(value.N);
+  if (value.BOOL !== undefined) return value.BOOL;
+  if (value.NULL !== undefined) return null;
+  if (value.L !== undefined) return value.L.map(plain);
+  if (value.M !== undefined) return plainItem(value.M);
+  if (value.SS !== undefined) return [...value.SS];
+  if (value.NS !== undefined) return value.NS.map(Number);
+  return undefined;
+}
+
+function plainItem(item: Record<string, AttributeValue>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, plain(value)]));
+}
+
+/**
+ * The changes of one hour, read through indexes whose sort key starts with the time of the change
+ * (ISO-8601 UTC), so an hour is the key range `<yyyy-mm-ddThh>` … `<yyyy-mm-ddThh>\uffff`. Query
+ * only, every page, never a Scan:
+ * - POs: gsi2 `ARCHIVE#PO#<vendorCode>#<day>` / `<storedAt>#<po>`, set on each stored version;
+ * - acknowledgement records: gsi1 `ACKSTATE#<state>` / `<updatedAt>#<po>`, one query per state;
+ * - outbox messages: gsi1 `OUTBOX#<state>` / `<updatedAt>#<key>` for the settled states;
+ * - audit events: gsi1 `AUDIT#<day>` / `<at>#<id>`.
+ */
+export class DynamoDbArchiveSource implements ArchiveChangeSource {
+  constructor(private readonly deps: { client: DynamoDBClient; tableName: string }) {}
+
+  purchaseOrders(vendorCode: string, hour: string): AsyncIterable<SourceRecord> {
+    return this.#hour('gsi2', purchaseOrderKeys.changedPk(vendorCode, hour.slice(0, 10)), hour);
+  }
+
+  async *acknowledgements(hour: string): AsyncIterable<SourceRecord> {
+    for (const state of ACKNOWLEDGEMENT_STATES) yield* this.#hour('gsi1', `ACKSTATE#${state}`, hour);
+  }
+
+  async *settledOutboxMessages(hour: string): AsyncIterable<SourceRecord> {
+    for (const state of SETTLED_OUTBOX_STATES) yield* this.#hour('gsi1', outboxKeys.byStatePk(state), hour);
+  }
+
+  auditEvents(hour: string): AsyncIterable<SourceRecord> {
+    return this.#hour('gsi1', auditKeys.byDayPk(hour.slice(0, 10)), hour);
+  }
+
+  async *#hour(index: 'gsi1' | 'gsi2', pk: string, hour: string): AsyncIterable<SourceRecord> {
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const res = await this.deps.client.send(
+        new QueryCommand({
+          TableName: this.deps.tableName,
+          IndexName: index,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': `${index}pk`, '#sk': `${index}sk` },
+          ExpressionAttributeValues: {
+            ':pk': { S: pk },
+            ':from': { S: hour },
+            ':to': { S: `${hour}\uffff` },
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of res.Items ?? []) {
+        yield { source: `${item.pk?.S ?? '?'}|${item.sk?.S ?? '?'}`, item: plainItem(item) };
+      }
+      start = res.LastEvaluatedKey;
+    } while (start);
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * The analytical datasets of the archive: one definition per dataset, from which the Parquet
+ * schema (shared/archive/parquet.ts), the Glue table (infra/constructs/analytics.ts), the local
+ * DuckDB views (local/analytics/) and the row checks (./rows.ts) are all derived. Pure data.
+ *
+ * No personal data (ARCHITECTURE rule 13): the columns are business facts and pseudonymous ids.
+ * Parties appear as Amazon party ids (vendor codes, fulfilment-centre codes) and a country code,
+ * never with a name or street address; a person appears as the id the audit trail gives them.
+ */
+
+/** Column types, as both engines name them: Glue/Athena (Trino) and DuckDB. */
+export type ColumnType = 'string' | 'int' | 'bigint' | 'boolean' | 'timestamp' | 'decimal';
+
+/**
+ * Money and unit costs: DECIMAL(38, 10), stored as 16-byte fixed-length Parquet decimals. Ten
+ * places hold any cost Amazon sends (two to four in practice) without rounding (rule 2).
+ */
+export const DECIMAL_PRECISION = 38;
+export const DECIMAL_SCALE = 10;
+
+/** One column of a dataset. */
+export interface ColumnDefinition {
+  /** snake_case, lower case: Glue lower-cases names, so the file and the catalog agree. */
+  readonly name: string;
+  readonly type: ColumnType;
+  /** Never null: a record without it goes to quarantine. */
+  readonly required?: boolean;
+  /** What the column holds (the Glue column comment). */
+  readonly comment: string;
+}
+
+/** Partition keys of a dataset, in path order: `marketplace=DE/dt=2026-03-01/`. */
+export type PartitionKey = 'marketplace' | 'dt';
+
+/** One analytical dataset. */
+export interface DatasetDefinition {
+  /** Folder under `datasets/` and the table name in Glue and DuckDB. */
+  readonly name: DatasetName;
+  readonly description: string;
+  readonly partitionKeys: readonly PartitionKey[];
+  /** What the `dt` partition is the day of (UTC). */
+  readonly dtMeaning: string;
+  readonly columns: readonly ColumnDefinition[];
+}
+
+export const DATASET_NAMES = [
+  'purchase_orders',
+  'purchase_order_lines',
+  'acknowledgements',
+  'acknowledgement_lines',
+  'audit_events',
+  'outbox_messages',
+] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+const col = (name: string, type: ColumnType, comment: string, required = false): ColumnDefinition => ({
+  name,
+  type,
+  comment,
+  ...(required ? { required } : {}),
+});
+const req = (name: string, type: ColumnType, comment: string) => col(name, type, comment, true);
+
+const BY_MARKETPLACE_AND_DAY: readonly PartitionKey[] = ['marketplace', 'dt'];
+const BY_DAY: readonly PartitionKey[] = ['dt'];
+
+const PO_DATE_DT =
+  'the purchase-order date, so every version of a PO lands in one partition and "latest version" queries over a dt range see all of them';
+
+/** Every dataset, by name. */
+export const DATASETS: { readonly [N in DatasetName]: DatasetDefinition & { readonly name: N } } = {
+  purchase_orders: {
+    name: 'purchase_orders',
+    description:
+      'Each stored version of each purchase order (header): one row per PO per version; the latest po_version is the current one.',
+    partitionKeys: BY_MARKETPLACE_AND_DAY,
+    dtMeaning: PO_DATE_DT,
+    columns: [
+      req('purchase_order_number', 'string', 'Amazon PO number'),
+      req('vendor_code', 'string', 'Selling party (vendor code)'),
+      req(
+        'po_version',
+        'timestamp',
+        'Latest of the PO, change and state-change dates: a newer version supersedes',
+      ),
+      req('purchase_order_state', 'string', 'New, Acknowledged or Closed'),
+      col('purchase_order_type', 'string', 'RegularOrder, ConsignedOrder, NewProductIntroduction, RushOrder'),
+      req('purchase_order_date', 'timestamp', 'When Amazon placed the PO'),
+      col('purchase_order_changed_date', 'timestamp', 'Last change by Amazon'),
+      col('state_changed_date', 'timestamp', 'Last state change'),
+      col('payment_method', 'string', 'Invoice, Consignment, CreditCard, Prepaid'),
+      col('deal_code', 'string', 'Deal the PO is for'),
+      col('buying_party_id', 'string', 'Amazon buying party id'),
+      col('selling_party_id', 'string', 'Selling party id'),
+      col('ship_to_party_id', 'string', 'Amazon fulfilment centre code'),
+      col('ship_to_country', 'string', 'Country of the fulfilment centre'),
+      col('bill_to_party_id', 'string', 'Amazon bill-to party id'),
+      col('ship_window_start', 'timestamp', 'Ship window start'),
+      col('ship_window_end', 'timestamp', 'Ship window end'),
+      col('delivery_window_start', 'timestamp', 'Delivery window start'),
+      col('delivery_window_end', 'timestamp', 'Delivery window end'),
+      req('line_count', 'int', 'Lines on the PO'),
+      req('ordered_eaches', 'bigint', 'Units ordered over all lines, cases converted to eaches'),
+      col('net_cost_currency', 'string', 'Currency of the net costs, when all lines share one'),
+      col('total_net_cost', 'decimal', 'Sum of ordered eaches × net unit cost, when every line has a cost'),
+      req('archived_at', 'timestamp', 'When Acorn stored this version'),
+    ],
+  },
+  purchase_order_lines: {
+    name: 'purchase_order_lines',
+    description: 'The lines of each stored PO version: one row per line per version.',
+    partitionKeys: BY_MARKETPLACE_AND_DAY,
+    dtMeaning: PO_DATE_DT,
+    columns: [
+      req('purchase_order_number', 'string', 'Amazon PO number'),
+      req('vendor_code', 'string', 'Selling party (vendor code)'),
+      req('po_version', 'timestamp', 'Version of the PO this line belongs to'),
+      req('item_sequence_number', 'string', 'Line number on the PO'),
+      col('asin', 'string', 'Amazon product identifier (ASIN)'),
+      col('vendor_sku', 'string', 'Vendor product identifier (SKU)'),
+      col('ordered_quantity', 'int', 'Quantity ordered, in unit_of_measure'),
+      col('unit_of_measure', 'string', 'Cases or Eaches'),
+      col('unit_size', 'int', 'Eaches per case'),
+      req('ordered_eaches', 'bigint', 'Quantity ordered in eaches'),
+      req('is_back_order_allowed', 'boolean', 'Whether the line may be backordered'),
+      col('net_cost', 'decimal', 'Net cost per each'),
+      col('net_cost_currency', 'string', 'Currency of net_cost'),
+      col('list_price', 'decimal', 'List price per each'),
+      col('list_price_currency', 'string', 'Currency of list_price'),
+      req('archived_at', 'timestamp', 'When Acorn stored this PO version'),
+    ],
+  },
+  acknowledgements: {
+    name: 'acknowledgements',
+    description:
+      "Acorn's acknowledgement record of each PO: one row per exported revision; the highest revision is the current one.",
+    partitionKeys: BY_MARKETPLACE_AND_DAY,
+    dtMeaning: PO_DATE_DT,
+    columns: [
+      req('purchase_order_number', 'string', 'Amazon PO number'),
+      req('vendor_code', 'string', 'Selling party (vendor code)'),
+      req('revision', 'int', 'Bumped by every change of the record'),
+      req(
+        'state',
+        'string',
+        'review, queued, held, simulated, submitted, accepted, rejected, failed or unknown',
+      ),
+      req('purchase_order_date', 'timestamp', 'When Amazon placed the PO'),
+      req('deadline', 'timestamp', 'When Amazon expects the acknowledgement'),
+      col('message_key', 'string', 'Outbox message that carries the acknowledgement'),
+      col('transaction_id', 'string', "Amazon's transaction id of the submission"),
+      col('submitted_at', 'timestamp', 'When Amazon took the submission'),
+      col('error_codes', 'string', "Amazon's error codes, comma-separated, when refused"),
+      req('line_count', 'int', 'Lines on the PO'),
+      req('lines_in_review', 'int', 'Lines waiting for a person'),
+      req('updated_at', 'timestamp', 'When this revision was written'),
+    ],
+  },
+  acknowledgement_lines: {
+    name: 'acknowledgement_lines',
+    description: 'How each PO line was decided, per exported revision of the acknowledgement record.',
+    partitionKeys: BY_MARKETPLACE_AND_DAY,
+    dtMeaning: PO_DATE_DT,
+    columns: [
+      req('purchase_order_number', 'string', 'Amazon PO number'),
+      req('vendor_code', 'string', 'Selling party (vendor code)'),
+      req('revision', 'int', 'Revision of the acknowledgement record'),
+      req('item_sequence_number', 'string', 'Line number on the PO'),
+      col('sku', 'string', 'Our SKU, when the catalogue knows the product'),
+      req('outcome', 'string', 'decided or review'),
+      req('rule_id', 'string', 'Rule that decided (or sent to review)'),
+      req('reason', 'string', 'Why, in words'),
+      req('decided_by_type', 'string', 'rule or person'),
+      req('decided_by_id', 'string', 'Rule id or the pseudonymous id of the person'),
+      req('decided_at', 'timestamp', 'When the line was decided'),
+      col('accepted_eaches', 'bigint', 'Eaches accepted (decided lines)'),
+      col('backordered_eaches', 'bigint', 'Eaches backordered (decided lines)'),
+      col('rejected_eaches', 'bigint', 'Eaches rejected (decided lines)'),
+      col(
+        'rejection_reason',
+        'string',
+        'TemporarilyUnavailable, InvalidProductIdentifier or ObsoleteProduct',
+      ),
+      col('scheduled_ship_date', 'timestamp', 'Promised ship date of the accepted or backordered part'),
+      req('updated_at', 'timestamp', 'When this revision was written'),
+    ],
+  },
+  audit_events: {
+    name: 'audit_events',
+    description:
+      'Every state change (ARCHITECTURE rule 5): who did what to which entity, why, before and after. Without display names.',
+    partitionKeys: BY_DAY,
+    dtMeaning: 'the event (occurred_at)',
+    columns: [
+      req('event_id', 'string', 'Unique, stable event id'),
+      req('occurred_at', 'timestamp', 'When the change happened'),
+      req('actor_type', 'string', 'rule, person or system'),
+      req('actor_id', 'string', 'Rule id, pseudonymous person id (Cognito sub) or system component'),
+      req('action', 'string', 'Dotted verb, e.g. outbox.sent, creditMemo.approved'),
+      req('entity_type', 'string', 'PurchaseOrder, CreditMemo, …'),
+      req('entity_id', 'string', 'Id of the entity'),
+      req('reason', 'string', 'Why, in words'),
+      col('module', 'string', 'Automation module'),
+      col('before_json', 'string', 'State before the change (JSON)'),
+      col('after_json', 'string', 'State after the change (JSON)'),
+    ],
+  },
+  outbox_messages: {
+    name: 'outbox_messages',
+    description:
+      'Every settled write to the outside world (sent, simulated, failed) with its outcome; the exact payload is the document at document_key.',
+    partitionKeys: BY_DAY,
+    dtMeaning: 'when the message settled (settled_at)',
+    columns: [
+      req('message_key', 'string', 'Idempotency key'),
+      req('module', 'string', 'Automation module'),
+      req('operation', 'string', 'What was called, e.g. submitAcknowledgement'),
+      req('target', 'string', 'Where it went, e.g. an SP-API account id'),
+      req('subject_type', 'string', 'Business object type, e.g. PurchaseOrder'),
+      req('subject_id', 'string', 'Business object id'),
+      req('state', 'string', 'sent, simulated or failed'),
+      req('attempts', 'int', 'Times a worker set out to send it'),
+      req('created_at', 'timestamp', 'When it was enqueued'),
+      req('settled_at', 'timestamp', 'When it reached its final state'),
+      req('requested_by_type', 'string', 'rule, person or system'),
+      req('requested_by_id', 'string', 'Pseudonymous id of who asked'),
+      req('payload_bytes', 'int', 'Size of the exact payload'),
+      req('payload_sha256', 'string', 'SHA-256 (hex) of the exact payload'),
+      req('document_key', 'string', 'Archive key of the exact payload and its outcome'),
+      col('error_code', 'string', "The other side's first error code"),
+      col('error_message', 'string', 'What went wrong'),
+      col('http_status', 'int', 'HTTP status of the last failure'),
+      col('result_json', 'string', 'What the other side answered on success (JSON)'),
+      col('resolution', 'string', 'How an unknown outcome was resolved'),
+    ],
+  },
+};
+
+/** The datasets in catalog order. */
+export const DATASET_LIST: readonly DatasetDefinition[] = DATASET_NAMES.map((name) => DATASETS[name]);
+
+/** The Glue / Athena type of a column: `decimal(38,10)`, `timestamp`, `string`, … */
+export function glueType(type: ColumnType): string {
+  return type === 'decimal' ? `decimal(${DECIMAL_PRECISION},${DECIMAL_SCALE})` : type;
+}
+
+/** The DuckDB type of a column. */
+export function duckDbType(type: ColumnType): string {
+  switch (type) {
+    case 'string':
+      return 'VARCHAR';
+    case 'int':
+      return 'INTEGER';
+    case 'bigint':
+      return 'BIGINT';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'timestamp':
+      return 'TIMESTAMP';
+    case 'decimal':
+      return `DECIMAL(${DECIMAL_PRECISION},${DECIMAL_SCALE})`;
+  }
+}

@@ -1,0 +1,491 @@
+import * as z from 'zod';
+import { automationModuleSchema } from '../../config/runtime.ts';
+import { purchaseOrderSchema } from '../../sp-api/schemas/orders.ts';
+import { describeIssues } from '../../validation.ts';
+import { auditActorSchema, auditEventSchema } from '../audit.ts';
+import { type Decimal, formatDecimal, multiplyMoney, parseDecimal, parseMoney, sumMoney } from '../money.ts';
+import { outboxArchiveKey, outboxStateSchema } from '../outbox.ts';
+import { marketplaceOf } from '../purchase-orders/acknowledgement-record.ts';
+import {
+  DATASETS,
+  type DatasetDefinition,
+  type DatasetName,
+  DECIMAL_PRECISION,
+  DECIMAL_SCALE,
+} from './datasets.ts';
+import { dayOf, type Partition } from './layout.ts';
+
+/**
+ * From the table's items to dataset rows, pure. Each mapper takes one item as the table holds it
+ * (plain attributes, JSON documents as text), checks it against its schema and the dataset's
+ * columns, and answers either the rows or the reason it does not fit — never throws, so a bad
+ * record goes to quarantine instead of stopping the export or vanishing.
+ */
+
+/** A value as the mappers produce it: timestamps as ISO strings, decimals as decimal strings. */
+export type RowValue = string | number | boolean | null;
+/** One row as mapped: every column of its dataset. */
+export type Row = Readonly<Record<string, RowValue>>;
+
+/** A value ready to encode: timestamps as Date, decimals as unscaled bigint at DECIMAL_SCALE. */
+export type TypedValue = string | number | bigint | boolean | Date | null;
+/** A checked row, ready for the Parquet writer. */
+export type TypedRow = Readonly<Record<string, TypedValue>>;
+
+/** A row for one dataset partition. */
+export interface DatasetRow {
+  readonly dataset: DatasetName;
+  readonly partition: Partition;
+  readonly row: TypedRow;
+}
+
+/** What mapping one source record gives. */
+export type MappingResult =
+  | { readonly ok: true; readonly rows: readonly DatasetRow[] }
+  | { readonly ok: false; readonly dataset: DatasetName; readonly reason: string };
+
+const INT32_MAX = 2 ** 31 - 1;
+const DECIMAL_LIMIT = 10n ** BigInt(DECIMAL_PRECISION);
+
+/** Checks one value against its column and converts it for the writer; a string says what is wrong. */
+function typed(
+  column: DatasetDefinition['columns'][number],
+  value: RowValue | undefined,
+): TypedValue | { problem: string } {
+  if (value === null || value === undefined) {
+    return column.required ? { problem: 'required, missing' } : null;
+  }
+  switch (column.type) {
+    case 'string':
+      return typeof value === 'string' ? value : { problem: `expected text, got ${typeof value}` };
+    case 'boolean':
+      return typeof value === 'boolean' ? value : { problem: `expected true or false, got ${typeof value}` };
+    case 'int':
+      return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= INT32_MAX
+        ? value
+        : { problem: `expected a 32-bit integer, got ${String(value)}` };
+    case 'bigint':
+      return typeof value === 'number' && Number.isSafeInteger(value)
+        ? BigInt(value)
+        : { problem: `expected an integer, got ${String(value)}` };
+    case 'timestamp': {
+      const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+      return Number.isNaN(ms)
+        ? { problem: `expected an ISO-8601 instant, got ${String(value)}` }
+        : new Date(ms);
+    }
+    case 'decimal': {
+      if (typeof value !== 'string') return { problem: `expected a decimal string, got ${typeof value}` };
+      let decimal: Decimal;
+      try {
+        decimal = parseDecimal(value);
+      } catch (error) {
+        return { problem: (error as Error).message };
+      }
+      if (decimal.scale > DECIMAL_SCALE) {
+        return { problem: `${value} has more than ${DECIMAL_SCALE} decimal places` };
+      }
+      const unscaled = decimal.units * 10n ** BigInt(DECIMAL_SCALE - decimal.scale);
+      return unscaled >= DECIMAL_LIMIT || unscaled <= -DECIMAL_LIMIT
+        ? { problem: `${value} does not fit DECIMAL(${DECIMAL_PRECISION},${DECIMAL_SCALE})` }
+        : unscaled;
+    }
+  }
+}
+
+/**
+ * Checks a row against its dataset's columns: every column known, required ones present, each
+ * value of its type. Answers the typed row or the problems, each with the column's name.
+ */
+export function checkRow(
+  dataset: DatasetDefinition,
+  row: Row,
+): { ok: true; row: TypedRow } | { ok: false; problems: string[] } {
+  const problems: string[] = [];
+  const out: Record<string, TypedValue> = {};
+  const known = new Set(dataset.columns.map((c) => c.name));
+  for (const name of Object.keys(row)) {
+    if (!known.has(name)) problems.push(`${name}: not a column of ${dataset.name}`);
+  }
+  for (const column of dataset.columns) {
+    const value = typed(column, row[column.name]);
+    if (value !== null && typeof value === 'object' && 'problem' in value) {
+      problems.push(`${column.name}: ${value.problem}`);
+    } else {
+      out[column.name] = value;
+    }
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, row: out };
+}
+
+/** Checks every row; the first bad one names the record's reason (with the dataset and the row). */
+function checked(
+  primary: DatasetName,
+  rows: readonly { dataset: DatasetName; partition: Partition; row: Row }[],
+): MappingResult {
+  const out: DatasetRow[] = [];
+  for (const [index, { dataset, partition, row }] of rows.entries()) {
+    const result = checkRow(DATASETS[dataset], row);
+    if (!result.ok) {
+      const which = dataset === primary ? dataset : `${dataset} row ${index}`;
+      return { ok: false, dataset: primary, reason: `${which}: ${result.problems.join('; ')}` };
+    }
+    out.push({ dataset, partition, row: result.row });
+  }
+  return { ok: true, rows: out };
+}
+
+function fail(dataset: DatasetName, error: z.ZodError | Error): MappingResult {
+  const reason =
+    error instanceof z.ZodError
+      ? describeIssues(error)
+          .map((i) => `${i.path}: ${i.message}`)
+          .join('; ')
+      : error.message;
+  return { ok: false, dataset, reason };
+}
+
+/** A JSON document stored as text, parsed. */
+function jsonText<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+/** Eaches of an Amazon quantity: cases times their size. Undefined when the amount is missing. */
+function eaches(quantity: { amount?: number; unitOfMeasure?: string; unitSize?: number } | undefined) {
+  if (quantity?.amount === undefined) return undefined;
+  return quantity.unitOfMeasure === 'Cases' ? quantity.amount * (quantity.unitSize ?? 1) : quantity.amount;
+}
+
+/** An ISO-8601 interval `start--end` (ship and delivery windows) as two instants, or nulls. */
+function interval(text: string | undefined): [string | null, string | null] {
+  const [start, end] = (text ?? '').split('--');
+  const instant = (v: string | undefined) => (v && !Number.isNaN(Date.parse(v)) ? v : null);
+  return [instant(start), instant(end)];
+}
+
+// ---- purchase orders -----------------------------------------------------------------------
+
+/** A PO item as the table holds it (`PO#<n>` / `PO`). */
+const purchaseOrderItemSchema = z.object({
+  purchaseOrderNumber: z.string().min(1),
+  vendorCode: z.string().min(1),
+  version: z.string().min(1),
+  storedAt: z.string().min(1),
+  document: jsonText(purchaseOrderSchema),
+});
+
+/**
+ * One stored PO version as a `purchase_orders` row and its `purchase_order_lines` rows, in the
+ * marketplace the PO belongs to (`marketplaces`: the vendor code's, from the configuration) and
+ * the day of its PO date.
+ */
+export function purchaseOrderRows(item: unknown, marketplaces: readonly string[]): MappingResult {
+  const parsed = purchaseOrderItemSchema.safeParse(item);
+  if (!parsed.success) return fail('purchase_orders', parsed.error);
+  const { document: order, vendorCode, version, storedAt } = parsed.data;
+  const details = order.orderDetails;
+  if (!details) {
+    return { ok: false, dataset: 'purchase_orders', reason: 'orderDetails: required, missing' };
+  }
+  let poDay: string;
+  try {
+    poDay = dayOf(details.purchaseOrderDate);
+  } catch (error) {
+    return fail('purchase_orders', error as Error);
+  }
+  const partition = { marketplace: marketplaceOf(order, marketplaces), dt: poDay };
+
+  let total: { amount: string; currency: string } | null = null;
+  try {
+    const costs = details.items.map((line) => {
+      const each = eaches(line.orderedQuantity);
+      const { amount, currencyCode } = line.netCost ?? {};
+      return amount !== undefined && currencyCode && each !== undefined
+        ? multiplyMoney(parseMoney(amount, currencyCode), each)
+        : undefined;
+    });
+    const currency = costs[0]?.currency;
+    if (currency && costs.every((c) => c?.currency === currency)) {
+      const sum = sumMoney(
+        costs.filter((c) => c !== undefined),
+        currency,
+      );
+      total = { amount: formatDecimal(sum), currency };
+    }
+  } catch (error) {
+    return fail('purchase_orders', error as Error);
+  }
+
+  const [shipStart, shipEnd] = interval(details.shipWindow);
+  const [deliveryStart, deliveryEnd] = interval(details.deliveryWindow);
+  const lineEaches = details.items.map((line) => eaches(line.orderedQuantity));
+  const orderedEaches = lineEaches.every((e) => e !== undefined)
+    ? lineEaches.reduce((sum, e) => sum + e, 0)
+    : null;
+  const header: Row = {
+    purchase_order_number: order.purchaseOrderNumber,
+    vendor_code: vendorCode,
+    po_version: version,
+    purchase_order_state: order.purchaseOrderState,
+    purchase_order_type: details.purchaseOrderType ?? null,
+    purchase_order_date: details.purchaseOrderDate,
+    purchase_order_changed_date: details.purchaseOrderChangedDate ?? null,
+    state_changed_date: details.purchaseOrderStateChangedDate ?? null,
+    payment_method: details.paymentMethod ?? null,
+    deal_code: details.dealCode ?? null,
+    buying_party_id: details.buyingParty?.partyId ?? null,
+    selling_party_id: details.sellingParty?.partyId ?? null,
+    // The fulfilment centre's code and country only: Amazon's FCs, yet no address goes in (rule 13).
+    ship_to_party_id: details.shipToParty?.partyId ?? null,
+    ship_to_country: details.shipToParty?.address?.countryCode ?? null,
+    bill_to_party_id: details.billToParty?.partyId ?? null,
+    ship_window_start: shipStart,
+    ship_window_end: shipEnd,
+    delivery_window_start: deliveryStart,
+    delivery_window_end: deliveryEnd,
+    line_count: details.items.length,
+    ordered_eaches: orderedEaches,
+    net_cost_currency: total?.currency ?? null,
+    total_net_cost: total?.amount ?? null,
+    archived_at: storedAt,
+  };
+  const lines = details.items.map((line) => ({
+    dataset: 'purchase_order_lines' as const,
+    partition,
+    row: {
+      purchase_order_number: order.purchaseOrderNumber,
+      vendor_code: vendorCode,
+      po_version: version,
+      item_sequence_number: line.itemSequenceNumber,
+      asin: line.amazonProductIdentifier ?? null,
+      vendor_sku: line.vendorProductIdentifier ?? null,
+      ordered_quantity: line.orderedQuantity.amount ?? null,
+      unit_of_measure: line.orderedQuantity.unitOfMeasure ?? null,
+      unit_size: line.orderedQuantity.unitSize ?? null,
+      ordered_eaches: eaches(line.orderedQuantity) ?? null,
+      is_back_order_allowed: line.isBackOrderAllowed,
+      net_cost: line.netCost?.amount ?? null,
+      net_cost_currency: line.netCost?.currencyCode ?? null,
+      list_price: line.listPrice?.amount ?? null,
+      list_price_currency: line.listPrice?.currencyCode ?? null,
+      archived_at: storedAt,
+    } satisfies Row,
+  }));
+  return checked('purchase_orders', [{ dataset: 'purchase_orders', partition, row: header }, ...lines]);
+}
+
+// ---- acknowledgements ----------------------------------------------------------------------
+
+const quantitySchema = z.looseObject({
+  amount: z.number().int(),
+  unitOfMeasure: z.string().optional(),
+  unitSize: z.number().int().optional(),
+});
+const itemAcknowledgementSchema = z.looseObject({
+  acknowledgementCode: z.enum(['Accepted', 'Backordered', 'Rejected']),
+  acknowledgedQuantity: quantitySchema,
+  scheduledShipDate: z.string().optional(),
+  rejectionReason: z.string().optional(),
+});
+const lineRecordSchema = z.looseObject({
+  itemSequenceNumber: z.string(),
+  sku: z.string().optional(),
+  outcome: z.enum(['decided', 'review']),
+  ruleId: z.string(),
+  reason: z.string(),
+  itemAcknowledgements: z.array(itemAcknowledgementSchema).optional(),
+  decidedBy: auditActorSchema,
+  decidedAt: z.string(),
+});
+/** The acknowledgement record (shared/domain/purchase-orders/acknowledgement-record.ts), as archived. */
+const acknowledgementRecordSchema = z.looseObject({
+  purchaseOrderNumber: z.string().min(1),
+  vendorCode: z.string().min(1),
+  marketplace: z.string().min(1),
+  purchaseOrderDate: z.string(),
+  deadline: z.string(),
+  state: z.string(),
+  revision: z.number().int(),
+  lines: z.array(lineRecordSchema),
+  messageKey: z.string().optional(),
+  transactionId: z.string().optional(),
+  submittedAt: z.string().optional(),
+  errors: z.array(z.looseObject({ code: z.string() })).optional(),
+  updatedAt: z.string(),
+});
+const acknowledgementItemSchema = z.object({ document: jsonText(acknowledgementRecordSchema) });
+
+type ItemAcknowledgement = z.infer<typeof itemAcknowledgementSchema>;
+
+function acknowledged(parts: readonly ItemAcknowledgement[] | undefined, code: string): number | null {
+  if (!parts) return null;
+  return parts
+    .filter((p) => p.acknowledgementCode === code)
+    .reduce((sum, p) => sum + (eaches(p.acknowledgedQuantity) ?? 0), 0);
+}
+
+/** One revision of a PO's acknowledgement record as an `acknowledgements` row and its line rows. */
+export function acknowledgementRows(item: unknown): MappingResult {
+  const parsed = acknowledgementItemSchema.safeParse(item);
+  if (!parsed.success) return fail('acknowledgements', parsed.error);
+  const record = parsed.data.document;
+  let partition: Partition;
+  try {
+    partition = { marketplace: record.marketplace, dt: dayOf(record.purchaseOrderDate) };
+  } catch (error) {
+    return fail('acknowledgements', error as Error);
+  }
+  const header: Row = {
+    purchase_order_number: record.purchaseOrderNumber,
+    vendor_code: record.vendorCode,
+    revision: record.revision,
+    state: record.state,
+    purchase_order_date: record.purchaseOrderDate,
+    deadline: record.deadline,
+    message_key: record.messageKey ?? null,
+    transaction_id: record.transactionId ?? null,
+    submitted_at: record.submittedAt ?? null,
+    error_codes: record.errors?.length ? record.errors.map((e) => e.code).join(',') : null,
+    line_count: record.lines.length,
+    lines_in_review: record.lines.filter((l) => l.outcome === 'review').length,
+    updated_at: record.updatedAt,
+  };
+  const lines = record.lines.map((line) => {
+    const parts = line.outcome === 'decided' ? line.itemAcknowledgements : undefined;
+    const promised = parts?.find((p) => p.acknowledgementCode !== 'Rejected' && p.scheduledShipDate);
+    return {
+      dataset: 'acknowledgement_lines' as const,
+      partition,
+      row: {
+        purchase_order_number: record.purchaseOrderNumber,
+        vendor_code: record.vendorCode,
+        revision: record.revision,
+        item_sequence_number: line.itemSequenceNumber,
+        sku: line.sku ?? null,
+        outcome: line.outcome,
+        rule_id: line.ruleId,
+        reason: line.reason,
+        decided_by_type: line.decidedBy.type,
+        // The pseudonymous id only: a person's display name stays out of the archive (rule 13).
+        decided_by_id: line.decidedBy.id,
+        decided_at: line.decidedAt,
+        accepted_eaches: acknowledged(parts, 'Accepted'),
+        backordered_eaches: acknowledged(parts, 'Backordered'),
+        rejected_eaches: acknowledged(parts, 'Rejected'),
+        rejection_reason: parts?.find((p) => p.rejectionReason)?.rejectionReason ?? null,
+        scheduled_ship_date: promised?.scheduledShipDate ?? null,
+        updated_at: record.updatedAt,
+      } satisfies Row,
+    };
+  });
+  return checked('acknowledgements', [{ dataset: 'acknowledgements', partition, row: header }, ...lines]);
+}
+
+// ---- audit events --------------------------------------------------------------------------
+
+const auditItemSchema = z.object({ event: jsonText(auditEventSchema) });
+
+/** One audit event as an `audit_events` row, without the actor's display name (rule 13). */
+export function auditEventRows(item: unknown): MappingResult {
+  const parsed = auditItemSchema.safeParse(item);
+  if (!parsed.success) return fail('audit_events', parsed.error);
+  const event = parsed.data.event;
+  return checked('audit_events', [
+    {
+      dataset: 'audit_events',
+      partition: { dt: dayOf(event.at) },
+      row: {
+        event_id: event.id,
+        occurred_at: event.at,
+        actor_type: event.actor.type,
+        actor_id: event.actor.id,
+        action: event.action,
+        entity_type: event.entity.type,
+        entity_id: event.entity.id,
+        reason: event.reason,
+        module: event.module ?? null,
+        before_json: event.before ? JSON.stringify(event.before) : null,
+        after_json: event.after ? JSON.stringify(event.after) : null,
+      },
+    },
+  ]);
+}
+
+// ---- outbox messages -----------------------------------------------------------------------
+
+/** An outbox item (`OUTBOX#<key>` / `OUTBOX`) with its plain attributes. */
+const outboxItemSchema = z.object({
+  key: z.string().min(1),
+  module: automationModuleSchema,
+  operation: z.string().min(1),
+  target: z.string().min(1),
+  subjectType: z.string().min(1),
+  subjectId: z.string().min(1),
+  payload: z.string(),
+  requestedBy: jsonText(auditActorSchema),
+  state: outboxStateSchema,
+  attempts: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastError: jsonText(
+    z.looseObject({ message: z.string(), code: z.string().optional(), status: z.number().optional() }),
+  ).optional(),
+  result: z.string().optional(),
+  resolution: z.string().optional(),
+});
+
+/**
+ * One settled outbox message as an `outbox_messages` row: its outcome and where its exact payload
+ * is archived, not the payload itself. `sha256` digests the payload (the caller has the hash).
+ */
+export function outboxMessageRows(item: unknown, sha256: (text: string) => string): MappingResult {
+  const parsed = outboxItemSchema.safeParse(item);
+  if (!parsed.success) return fail('outbox_messages', parsed.error);
+  const m = parsed.data;
+  let dt: string;
+  let documentKey: string;
+  try {
+    dt = dayOf(m.updatedAt);
+    documentKey = outboxArchiveKey(m);
+  } catch (error) {
+    return fail('outbox_messages', error as Error);
+  }
+  return checked('outbox_messages', [
+    {
+      dataset: 'outbox_messages',
+      partition: { dt },
+      row: {
+        message_key: m.key,
+        module: m.module,
+        operation: m.operation,
+        target: m.target,
+        subject_type: m.subjectType,
+        subject_id: m.subjectId,
+        state: m.state,
+        attempts: m.attempts,
+        created_at: m.createdAt,
+        settled_at: m.updatedAt,
+        requested_by_type: m.requestedBy.type,
+        requested_by_id: m.requestedBy.id,
+        payload_bytes: new TextEncoder().encode(m.payload).length,
+        payload_sha256: sha256(m.payload),
+        document_key: documentKey,
+        error_code: m.lastError?.code ?? null,
+        error_message: m.lastError?.message ?? null,
+        http_status: m.lastError?.status ?? null,
+        result_json: m.result ?? null,
+        resolution: m.resolution ?? null,
+      },
+    },
+  ]);
+}
