@@ -146,7 +146,13 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
         // Clearing the spy rejects the watcher's pending wait, which ends its loop.
         fauxqs.spy.clear();
         await watching;
-        await Promise.all([awsJson.close(), fauxqs.stop(), closeServer(ddb)]);
+        await Promise.all([awsJson.close(), fauxqs.stop()]);
+        // A request a just-terminated worker sent may still be inside dynalite; closing LevelDB
+        // under it makes dynalite throw "Database is closed" from a callback (an uncaught error).
+        // Cut the connections, let what is in flight finish, then close the database.
+        ddb.closeAllConnections();
+        await new Promise((resolve) => setTimeout(resolve, DYNAMODB_DRAIN_MS));
+        await closeServer(ddb);
       })();
       return closed;
     },
@@ -179,6 +185,9 @@ function listen(server: Server): Promise<number> {
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
+
+/** How long in-flight DynamoDB requests get to finish before the database closes. */
+const DYNAMODB_DRAIN_MS = 250;
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {

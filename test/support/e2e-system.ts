@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
@@ -6,7 +6,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import type { RuntimeLogLine } from '#local/runtime/log.ts';
-import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '#local/system.ts';
+import { type LocalSystem, type LocalSystemOptions, PROJECT_ROOT, startLocalSystem } from '#local/system.ts';
 
 /**
  * Helpers of the e2e tier: the whole local system (`npm start`) on free ports in a throw-away data
@@ -39,11 +39,28 @@ export function removeDataDir(dataDir: string): void {
  */
 export async function startE2eSystem(
   dataDir: string,
-  options: Omit<LocalSystemOptions, 'dataDir' | 'port' | 'sandboxPort' | 'log'> = {},
+  options: Omit<LocalSystemOptions, 'dataDir' | 'port' | 'sandboxPort' | 'log' | 'configPath'> & {
+    /** Automation modes to override in the example configuration. */
+    automation?: Record<string, 'off' | 'simulate' | 'live'>;
+  } = {},
 ): Promise<E2eSystem> {
   const logs: RuntimeLogLine[] = [];
+  const { automation, ...rest } = options;
+  let configPath: string | undefined;
+  if (automation) {
+    const example = JSON.parse(readFileSync(join(PROJECT_ROOT, 'acorn.config.json'), 'utf8')) as {
+      automation?: Record<string, string>;
+    };
+    mkdirSync(dataDir, { recursive: true });
+    configPath = join(dataDir, 'acorn.config.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...example, automation: { ...example.automation, ...automation } }),
+    );
+  }
   const system = await startLocalSystem({
-    ...options,
+    ...rest,
+    ...(configPath ? { configPath } : {}),
     port: 0,
     sandboxPort: 0,
     dataDir,
