@@ -172,7 +172,12 @@ describe('acknowledgements when a worker dies or Amazon refuses', () => {
     for (const po of [CRASHED, REFUSED]) {
       await waitFor(
         `${po} in review`,
-        async () => (await aws.acknowledgements.get(po))?.state === 'review',
+        // Announced too: the record's last write after the decision (an operator deciding before
+        // it would meet a revision conflict, as a real one would, and be asked to reload).
+        async () => {
+          const record = await aws.acknowledgements.get(po);
+          return record?.state === 'review' && record.announced === true;
+        },
         20_000,
       );
     }
@@ -403,7 +408,12 @@ describe('deadline reminders in the real system', () => {
     for (const po of [OPEN, DECIDED]) {
       await waitFor(
         `${po} in review`,
-        async () => (await aws.acknowledgements.get(po))?.state === 'review',
+        // Announced too: the record's last write after the decision (an operator deciding before
+        // it would meet a revision conflict, as a real one would, and be asked to reload).
+        async () => {
+          const record = await aws.acknowledgements.get(po);
+          return record?.state === 'review' && record.announced === true;
+        },
         10_000,
       );
     }

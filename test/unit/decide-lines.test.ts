@@ -233,11 +233,33 @@ describe('an operator deciding lines of a PO', () => {
     expect(world.sender.calls).toHaveLength(1);
   });
 
-  it('refuses a decision taken against a record that changed meanwhile', async () => {
+  it('keeps a decision when only bookkeeping changed meanwhile (a reminder recorded), and keeps the reminder', async () => {
     // Prepare: a reminder is recorded between the operator's read and write
     world.acknowledgements.beforeUpdate = () => {
       world.acknowledgements.beforeUpdate = undefined;
       world.acknowledgements.change(PO, { remindersSent: ['reminder@0.5'] });
+    };
+    // Act
+    const record = await decide(
+      PO,
+      [{ itemSequenceNumber: '2', itemAcknowledgements: [rejected(5)] }],
+      OPERATOR,
+    );
+    // Assess
+    expect(record.remindersSent).toEqual(['reminder@0.5']);
+    expect(world.sender.calls).toHaveLength(1);
+  });
+
+  it('refuses a decision taken against lines that changed meanwhile', async () => {
+    // Prepare: another operator decides line 2 between this one's read and write
+    world.acknowledgements.beforeUpdate = () => {
+      world.acknowledgements.beforeUpdate = undefined;
+      const current = world.acknowledgements.record(PO);
+      world.acknowledgements.change(PO, {
+        lines: current.lines.map((l) =>
+          l.itemSequenceNumber === '2' ? { ...l, reason: 'Decided by someone else' } : l,
+        ),
+      });
     };
     // Act
     const result = decide(PO, [{ itemSequenceNumber: '2', itemAcknowledgements: [rejected(5)] }], OPERATOR);

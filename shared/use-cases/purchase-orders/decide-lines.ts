@@ -101,22 +101,35 @@ export function makeDecideLines(deps: AcknowledgementDeps) {
       };
     });
     const complete = isComplete(lines);
-    const updated: AcknowledgementRecord = {
-      ...record,
-      lines,
-      state: complete ? 'queued' : 'review',
-      // A correction is a new message: the refused one stays in the outbox as evidence.
-      ...(correcting
-        ? { messageKey: acknowledgementKey(purchaseOrderNumber, record.revision), errors: [] }
-        : {}),
-      revision: record.revision + 1,
-      updatedAt: decidedAt,
-    };
-    // Decided against what the operator saw: if the record moved on meanwhile, they decide again.
-    if ((await deps.acknowledgements.update(updated)) === 'conflict') {
-      throw new NotDecidableError(
-        `PO ${purchaseOrderNumber} changed while you decided; reload and decide again`,
-      );
+    let base = record;
+    let updated: AcknowledgementRecord;
+    for (let attempt = 0; ; attempt++) {
+      updated = {
+        ...base,
+        lines,
+        state: complete ? 'queued' : 'review',
+        // A correction is a new message: the refused one stays in the outbox as evidence.
+        ...(correcting
+          ? { messageKey: acknowledgementKey(purchaseOrderNumber, record.revision), errors: [] }
+          : {}),
+        revision: base.revision + 1,
+        updatedAt: decidedAt,
+      };
+      if ((await deps.acknowledgements.update(updated)) === 'updated') break;
+      // Decided against what the operator saw. If only bookkeeping moved on meanwhile (the rules'
+      // decision being announced, a reminder sent), the state and lines are still what they saw
+      // and the decision stands; if anything they decided on changed, they decide again.
+      const fresh = await deps.acknowledgements.get(purchaseOrderNumber);
+      const sameDecisionBasis =
+        fresh !== undefined &&
+        fresh.state === record.state &&
+        JSON.stringify(fresh.lines) === JSON.stringify(record.lines);
+      if (!sameDecisionBasis || attempt >= 3) {
+        throw new NotDecidableError(
+          `PO ${purchaseOrderNumber} changed while you decided; reload and decide again`,
+        );
+      }
+      base = fresh;
     }
     await deps.audit.record({
       id: `po:${purchaseOrderNumber}:decision:r${updated.revision}`,
