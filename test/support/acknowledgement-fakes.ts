@@ -6,7 +6,7 @@
 import { ManualClock } from '#shared/clock.ts';
 import type { AutomationMode } from '#shared/config/runtime.ts';
 import type { AuditEvent } from '#shared/domain/audit.ts';
-import type { OutboxMessage, OutboxState, OutboxSubject, SendResult } from '#shared/domain/outbox.ts';
+import type { OutboxMessage, SendResult } from '#shared/domain/outbox.ts';
 import {
   type AcknowledgementRecord,
   type AcknowledgementState,
@@ -26,13 +26,9 @@ import type {
   Archive,
   ArchiveDocument,
   AuditTrail,
-  ListOptions,
-  OutboxPage,
-  OutboxStore,
   Resolution,
   Sender,
   SendRequest,
-  TransitionResult,
   UnknownResolver,
 } from '#shared/use-cases/outbox/ports.ts';
 import type { AcknowledgementDeps } from '#shared/use-cases/purchase-orders/acknowledge-purchase-order.ts';
@@ -43,6 +39,9 @@ import type {
   StockStore,
 } from '#shared/use-cases/purchase-orders/ports.ts';
 import { RecordingPublisher } from './fakes.ts';
+import { InMemoryOutboxStore } from './outbox-fakes.ts';
+
+export { InMemoryOutboxStore };
 
 // ---- acknowledgement records ------------------------------------------------------------------
 
@@ -210,61 +209,6 @@ export class InMemoryPurchaseOrderReader implements PurchaseOrderReader {
 }
 
 // ---- outbox ports (the same rules as the DynamoDB outbox store) ---------------------------------
-
-/** Outbox messages in memory: conditional on state and revision, like DynamoDbOutboxStore. */
-export class InMemoryOutboxStore implements OutboxStore {
-  readonly items = new Map<string, OutboxMessage>();
-
-  async create(message: OutboxMessage): Promise<'created' | 'duplicate'> {
-    await Promise.resolve();
-    if (this.items.has(message.key)) return 'duplicate';
-    this.items.set(message.key, structuredClone(message));
-    return 'created';
-  }
-
-  async get(key: string): Promise<OutboxMessage | undefined> {
-    await Promise.resolve();
-    const item = this.items.get(key);
-    return item && structuredClone(item);
-  }
-
-  async transition(
-    expected: { key: string; state: OutboxState; revision: number },
-    next: OutboxMessage,
-  ): Promise<TransitionResult> {
-    await Promise.resolve();
-    const stored = this.items.get(expected.key);
-    if (!stored || stored.state !== expected.state || stored.revision !== expected.revision) {
-      return { ok: false, current: stored && structuredClone(stored) };
-    }
-    this.items.set(expected.key, { ...structuredClone(next), recordedRevision: stored.recordedRevision });
-    return { ok: true };
-  }
-
-  async markRecorded(key: string, revision: number): Promise<void> {
-    const stored = this.items.get(key);
-    if (stored && stored.revision === revision && stored.recordedRevision < revision) {
-      this.items.set(key, { ...stored, recordedRevision: revision });
-    }
-  }
-
-  async listByState(state: OutboxState, options: ListOptions): Promise<OutboxPage> {
-    return { items: [...this.items.values()].filter((m) => m.state === state).slice(0, options.limit) };
-  }
-
-  async listBySubject(subject: OutboxSubject, options: ListOptions): Promise<OutboxPage> {
-    return {
-      items: [...this.items.values()]
-        .filter((m) => m.subject.type === subject.type && m.subject.id === subject.id)
-        .slice(0, options.limit),
-    };
-  }
-
-  /** Puts a message as it stands after a crash (e.g. `sending` with an expired lease). */
-  put(message: OutboxMessage): void {
-    this.items.set(message.key, structuredClone(message));
-  }
-}
 
 /** The archive: every document kept. */
 export class RecordingArchive implements Archive {

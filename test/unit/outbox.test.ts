@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '#shared/clock.ts';
 import type { AutomationMode } from '#shared/config/runtime.ts';
 import type { AuditEvent } from '#shared/domain/audit.ts';
-import type { OutboxMessage, OutboxState, OutboxSubject, SendResult } from '#shared/domain/outbox.ts';
+import type { OutboxMessage, SendResult } from '#shared/domain/outbox.ts';
 import { ConfigurationError, ValidationError } from '#shared/errors.ts';
 import {
   SpApiMalformedResponseError,
@@ -21,75 +21,16 @@ import type {
   Archive,
   ArchiveDocument,
   AuditTrail,
-  ListOptions,
-  OutboxPage,
   OutboxStore,
   Resolution,
   Sender,
   SendRequest,
-  TransitionResult,
   UnknownResolver,
 } from '#shared/use-cases/outbox/ports.ts';
+import { InMemoryOutboxStore } from '../support/outbox-fakes.ts';
 
 // ---- In-memory fakes of the ports, with the same conditional rules as the DynamoDB adapter ----
-
-class InMemoryOutboxStore implements OutboxStore {
-  readonly items = new Map<string, OutboxMessage>();
-  transitions = 0;
-  /** Throws from the transition into this state, once: a worker dying before it records. */
-  crashOnTransitionTo: { state: OutboxState; error: Error } | undefined;
-
-  async create(message: OutboxMessage): Promise<'created' | 'duplicate'> {
-    await Promise.resolve();
-    if (this.items.has(message.key)) return 'duplicate';
-    this.items.set(message.key, structuredClone(message));
-    return 'created';
-  }
-
-  async get(key: string): Promise<OutboxMessage | undefined> {
-    await Promise.resolve();
-    const item = this.items.get(key);
-    return item && structuredClone(item);
-  }
-
-  async transition(
-    expected: { key: string; state: OutboxState; revision: number },
-    next: OutboxMessage,
-  ): Promise<TransitionResult> {
-    await Promise.resolve();
-    if (this.crashOnTransitionTo?.state === next.state) {
-      const { error } = this.crashOnTransitionTo;
-      this.crashOnTransitionTo = undefined;
-      throw error;
-    }
-    const stored = this.items.get(expected.key);
-    if (!stored || stored.state !== expected.state || stored.revision !== expected.revision) {
-      return { ok: false, current: stored && structuredClone(stored) };
-    }
-    this.transitions++;
-    this.items.set(expected.key, { ...structuredClone(next), recordedRevision: stored.recordedRevision });
-    return { ok: true };
-  }
-
-  async markRecorded(key: string, revision: number): Promise<void> {
-    const stored = this.items.get(key);
-    if (stored && stored.revision === revision && stored.recordedRevision < revision) {
-      this.items.set(key, { ...stored, recordedRevision: revision });
-    }
-  }
-
-  async listByState(state: OutboxState, options: ListOptions): Promise<OutboxPage> {
-    return { items: [...this.items.values()].filter((m) => m.state === state).slice(0, options.limit) };
-  }
-
-  async listBySubject(subject: OutboxSubject, options: ListOptions): Promise<OutboxPage> {
-    return {
-      items: [...this.items.values()]
-        .filter((m) => m.subject.type === subject.type && m.subject.id === subject.id)
-        .slice(0, options.limit),
-    };
-  }
-}
+// (the outbox store is shared: test/support/outbox-fakes.ts)
 
 class RecordingArchive implements Archive {
   readonly documents: ArchiveDocument[] = [];
