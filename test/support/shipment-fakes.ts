@@ -8,7 +8,7 @@ import { shipmentConfirmationHandlers } from '#shared/aws/shipment-outbox.ts';
 import { ManualClock } from '#shared/clock.ts';
 import type { AutomationMode } from '#shared/config/runtime.ts';
 import type { AuditEvent } from '#shared/domain/audit.ts';
-import type { OutboxMessage, OutboxState, OutboxSubject, SendResult } from '#shared/domain/outbox.ts';
+import type { SendResult } from '#shared/domain/outbox.ts';
 import type { AcknowledgementRecord } from '#shared/domain/purchase-orders/acknowledgement-record.ts';
 import type {
   FulfilmentRecord,
@@ -22,16 +22,7 @@ import type { ShipmentDetailsShipment } from '#shared/sp-api/schemas/shipments.t
 import type { Transaction } from '#shared/sp-api/schemas/transaction-status.ts';
 import type { VendorTransactionsApi } from '#shared/sp-api/vendor-transactions.ts';
 import { makeOutbox } from '#shared/use-cases/outbox/outbox.ts';
-import type {
-  Archive,
-  ArchiveDocument,
-  AuditTrail,
-  ListOptions,
-  OutboxPage,
-  OutboxStore,
-  SendRequest,
-  TransitionResult,
-} from '#shared/use-cases/outbox/ports.ts';
+import type { Archive, ArchiveDocument, AuditTrail, SendRequest } from '#shared/use-cases/outbox/ports.ts';
 import type {
   FulfilmentStore,
   PurchaseOrderStatusReader,
@@ -40,6 +31,10 @@ import type {
 } from '#shared/use-cases/shipments/ports.ts';
 import type { ShipmentDeps, ShipmentSettings } from '#shared/use-cases/shipments/send-shipment.ts';
 import { RecordingPublisher } from './fakes.ts';
+import { InMemoryOutboxStore } from './outbox-fakes.ts';
+
+export { InMemoryOutboxStore };
+
 import { spApiFixture } from './fixtures.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -140,46 +135,6 @@ export class InMemoryShippedQuantities implements ShippedQuantitiesStore {
       .filter((e) => e.vendorCode === vendorCode && e.confirmedAt > after)
       .slice(0, limit)
       .map(copy);
-  }
-}
-
-/** The outbox store in memory (conditional transitions on state and revision). */
-export class InMemoryOutboxStore implements OutboxStore {
-  readonly items = new Map<string, OutboxMessage>();
-  async create(message: OutboxMessage) {
-    if (this.items.has(message.key)) return 'duplicate' as const;
-    this.items.set(message.key, copy(message));
-    return 'created' as const;
-  }
-  async get(key: string) {
-    const item = this.items.get(key);
-    return item && copy(item);
-  }
-  async transition(
-    expected: { key: string; state: OutboxState; revision: number },
-    next: OutboxMessage,
-  ): Promise<TransitionResult> {
-    const stored = this.items.get(expected.key);
-    if (!stored || stored.state !== expected.state || stored.revision !== expected.revision) {
-      return { ok: false, current: stored && copy(stored) };
-    }
-    this.items.set(expected.key, { ...copy(next), recordedRevision: stored.recordedRevision });
-    return { ok: true };
-  }
-  async markRecorded(key: string, revision: number) {
-    const stored = this.items.get(key);
-    if (stored && stored.revision === revision)
-      this.items.set(key, { ...stored, recordedRevision: revision });
-  }
-  async listByState(state: OutboxState, options: ListOptions): Promise<OutboxPage> {
-    return { items: [...this.items.values()].filter((m) => m.state === state).slice(0, options.limit) };
-  }
-  async listBySubject(subject: OutboxSubject, options: ListOptions): Promise<OutboxPage> {
-    return {
-      items: [...this.items.values()]
-        .filter((m) => m.subject.type === subject.type && m.subject.id === subject.id)
-        .slice(0, options.limit),
-    };
   }
 }
 
