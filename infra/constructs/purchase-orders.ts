@@ -10,6 +10,7 @@ import { AUDIT_PREFIX, documentsPrefix } from '#shared/domain/archive/layout.ts'
 import { DETAIL_TYPE, EVENT_SOURCE } from '#shared/events.ts';
 import { RUNTIME_CONFIG_ENV } from '../runtime-config.ts';
 import { NodeFunction } from './node-function.ts';
+import { outboxWriterFunction } from './outbox-writer-function.ts';
 
 const SERVICE_NAME = 'purchase-orders';
 
@@ -54,26 +55,15 @@ export class PurchaseOrders extends Construct {
     const runtimeConfig = JSON.stringify(props.runtimeConfig);
 
     /** The functions that send acknowledgements: outbox, SP-API, audit and archive. */
-    const sending = (fnId: string, entry: string, description: string, concurrency?: number) => {
-      const fn = new NodeFunction(this, fnId, {
+    const sending = (fnId: string, entry: string, description: string, concurrency?: number) =>
+      outboxWriterFunction(this, fnId, props, {
         entry,
         serviceName: SERVICE_NAME,
         description,
         timeout: Duration.seconds(60),
         ...(concurrency ? { reservedConcurrentExecutions: concurrency } : {}),
+        archivePrefixes: [documentsPrefix('purchaseOrders'), AUDIT_PREFIX],
       });
-      fn.setEnvironment(RUNTIME_CONFIG_ENV, runtimeConfig);
-      fn.bindTable('TABLE_NAME', props.table, 'readWrite');
-      fn.bindEventBus('EVENT_BUS_NAME', props.eventBus);
-      fn.bindSecret('SP_API_SECRET_ID', props.spApiCredentials, 'read');
-      // Only where the outbox (this module's documents) and the audit trail write: never over the
-      // analytical datasets or another module's documents.
-      fn.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write', {
-        prefix: documentsPrefix('purchaseOrders'),
-      });
-      fn.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write', { prefix: AUDIT_PREFIX });
-      return fn;
-    };
 
     // One decision at a time: stock reservations are atomic either way, but serial decisions
     // never have to give stock back and decide again.

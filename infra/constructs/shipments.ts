@@ -11,6 +11,7 @@ import { newOutboxMessage, outboxArchiveKey } from '#shared/domain/outbox.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '#shared/events.ts';
 import { RUNTIME_CONFIG_ENV } from '../runtime-config.ts';
 import { NodeFunction } from './node-function.ts';
+import { outboxWriterFunction } from './outbox-writer-function.ts';
 
 const SERVICE_NAME = 'shipments';
 
@@ -104,23 +105,16 @@ export class Shipments extends Construct {
       entry: string,
       description: string,
       options: { timeout?: Duration; concurrency?: number } = {},
-    ) => {
-      const fn = new NodeFunction(this, fnId, {
+    ) =>
+      outboxWriterFunction(this, fnId, props, {
         entry,
         serviceName: SERVICE_NAME,
         description,
         timeout: options.timeout ?? Duration.seconds(60),
         ...(options.concurrency ? { reservedConcurrentExecutions: options.concurrency } : {}),
+        // Only where the outbox archives shipment confirmations and the audit trail writes.
+        archivePrefixes: [archive.outbox, archive.audit],
       });
-      fn.setEnvironment(RUNTIME_CONFIG_ENV, runtimeConfig);
-      fn.bindTable('TABLE_NAME', props.table, 'readWrite');
-      fn.bindEventBus('EVENT_BUS_NAME', props.eventBus);
-      fn.bindSecret('SP_API_SECRET_ID', props.spApiCredentials, 'read');
-      // Only where the outbox archives shipment confirmations and the audit trail writes.
-      fn.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write', { prefix: archive.outbox });
-      fn.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write', { prefix: archive.audit });
-      return fn;
-    };
 
     // A file of many shipments takes a while; the outbox lease (shipments/dependencies.ts) outlasts it.
     this.importShipmentFile = sending(

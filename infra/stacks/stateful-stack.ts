@@ -23,6 +23,9 @@ export const TABLE_KEYS: TableKeySchema = {
 /** Archive prefixes (the layout: shared/domain/archive/layout.ts, docs/archive.md). */
 export { DATASETS_PREFIX, DOCUMENTS_PREFIX } from '#shared/domain/archive/layout.ts';
 
+/** The approval-link key of the local system only; a deployment generates its own. */
+export const LOCAL_APPROVAL_LINK_KEY = 'local-approval-link-key-for-npm-start-only';
+
 /**
  * Initial value of the SpApiCredentials secret: the shape the functions expect, with nothing in
  * it. The operator fills it after the first deploy (docs/deployment.md). Never change this value:
@@ -67,6 +70,8 @@ export class StatefulStack extends Stack {
   readonly eventBus: events.EventBus;
   /** LWA client credentials and refresh tokens. */
   readonly spApiCredentials: secretsmanager.Secret;
+  /** HMAC key of the approval links (shared/domain/approvals/approval-link.ts). */
+  readonly approvalLinkKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     const { config, ...stackProps } = props;
@@ -187,6 +192,25 @@ export class StatefulStack extends Stack {
       'The LWA client secret is rotated by Amazon, not by a Secrets Manager rotation function: SP-API sends the new secret to CredentialNotificationsQueue and HandleCredentialNotification writes it here. Refresh tokens do not expire.',
     );
     wiring.registerSecret('SpApiCredentials', this.spApiCredentials);
+
+    this.approvalLinkKey = new secretsmanager.Secret(this, 'ApprovalLinkKey', {
+      description: `Acorn ${config.name}: HMAC key that signs approval links ({"current": …, "previous"?: …})`,
+      encryptionKey: this.dataKey,
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'current',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      this.approvalLinkKey,
+      'AwsSolutions-SMG4',
+      'Rotated by an operator (docs/deployment.md): the new key goes to "current" and the old one to "previous", which verifies links already sent until they expire (72 h). A scheduled rotation would invalidate links an approver has not clicked yet.',
+    );
+    // Locally a fixed key: the local system is a demo, and tests forge links against it on purpose.
+    wiring.registerSecret('ApprovalLinkKey', this.approvalLinkKey, { current: LOCAL_APPROVAL_LINK_KEY });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ArchiveBucketName', { value: this.archiveBucket.bucketName });
