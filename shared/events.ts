@@ -5,6 +5,11 @@ export const EVENT_SOURCE = {
   vendorIngest: 'acorn.vendor-ingest',
   purchaseOrders: 'acorn.purchase-orders',
   shipments: 'acorn.shipments',
+  invoices: 'acorn.invoices',
+  creditMemos: 'acorn.credit-memos',
+  payments: 'acorn.payments',
+  inventory: 'acorn.inventory',
+  notifications: 'acorn.notifications',
 } as const;
 
 export const DETAIL_TYPE = {
@@ -24,4 +29,8 @@ export const DETAIL_TYPE = {
   shipWindowEscalation: 'ShipWindowEscalation',
   asnDeadlineReminder: 'AsnDeadlineReminder',
   asnDeadlineEscalation: 'AsnDeadlineEscalation',
+  /** A return of goods to the vendor became known (returns export); detail: shared/domain/credit-memos/credit-request.ts. */
+  returnReceived: 'ReturnReceived',
+  /** Amazon asks for a credit (debit note, remittance deduction, API); detail: shared/domain/credit-memos/credit-request.ts. */
+  creditRequested: 'CreditRequested',
 } as const;
