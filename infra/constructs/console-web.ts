@@ -118,17 +118,33 @@ export class ConsoleWeb extends Construct {
     const handler = deployment.handlerRole.node.scope;
     if (handler) {
       const stack = Stack.of(this);
-      const why = "CDK's BucketDeployment handler, which copies the console's built files into its bucket at deploy time:";
+      const why =
+        "CDK's BucketDeployment handler, which copies the console's built files into its bucket at deploy time:";
       for (const [finding, reason] of [
-        ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', `${why} its log permissions, as CDK creates them.`],
-        ['AwsSolutions-IAM5[Resource::*]', `${why} CDK grants it logs and CloudFront invalidation on every resource.`],
+        [
+          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          `${why} its log permissions, as CDK creates them.`,
+        ],
+        [
+          'AwsSolutions-IAM5[Resource::*]',
+          `${why} CDK grants it logs and CloudFront invalidation on every resource.`,
+        ],
         ['AwsSolutions-IAM5[Action::s3:GetBucket*]', `${why} CDK's read grant on the asset bucket.`],
         ['AwsSolutions-IAM5[Action::s3:GetObject*]', `${why} CDK's read grant on the asset bucket.`],
         ['AwsSolutions-IAM5[Action::s3:List*]', `${why} CDK's read and write grants.`],
         ['AwsSolutions-IAM5[Action::s3:Abort*]', `${why} CDK's write grant on the site bucket.`],
-        ['AwsSolutions-IAM5[Action::s3:DeleteObject*]', `${why} it prunes files of an earlier build from the site bucket.`],
-        [`AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-${stack.account}-${stack.region}/*]`, `${why} the CDK bootstrap asset bucket holding the zipped build.`],
-        [`AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`, `${why} every object of the site bucket.`],
+        [
+          'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+          `${why} it prunes files of an earlier build from the site bucket.`,
+        ],
+        [
+          `AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-${stack.account}-${stack.region}/*]`,
+          `${why} the CDK bootstrap asset bucket holding the zipped build.`,
+        ],
+        [
+          `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
+          `${why} every object of the site bucket.`,
+        ],
         ['AwsSolutions-L1', `${why} CDK picks its runtime.`],
       ] as const) {
         acknowledgeNag(handler, finding, reason);

@@ -104,7 +104,14 @@ describe('automation-mode overrides', () => {
       audit: { record: async () => {} },
       clock,
       modeOf,
-      senders: { submitAcknowledgement: { send: async (r) => (sent.push(r), { transactionId: 't' }) } },
+      senders: {
+        submitAcknowledgement: {
+          send: async (r) => {
+            sent.push(r);
+            return { transactionId: 't' };
+          },
+        },
+      },
       resolvers: {},
       leaseMs: 60_000,
     });
