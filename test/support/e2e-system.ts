@@ -100,6 +100,9 @@ export async function devLogin(
   return body.accessToken;
 }
 
+/** The default operator token per system, so polling helpers sign in once. */
+const operatorTokens = new Map<string, string>();
+
 /**
  * An HTTP answer with its JSON body (or undefined when the body is not JSON). Signed in through
  * the dev login as an operator unless `token` is given (`null`: no token at all).
@@ -108,7 +111,12 @@ export async function getJson(
   url: string,
   token?: string | null,
 ): Promise<{ status: number; contentType: string; body: unknown }> {
-  const bearer = token === undefined ? await devLogin(new URL(url).origin) : token;
+  const origin = new URL(url).origin;
+  let bearer = token;
+  if (bearer === undefined) {
+    bearer = operatorTokens.get(origin) ?? (await devLogin(origin));
+    operatorTokens.set(origin, bearer);
+  }
   const res = await fetch(url, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {});
   const text = await res.text();
   let body: unknown;
