@@ -4,14 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import * as z from 'zod';
 import { buildApp } from '#infra/build-app.ts';
 import { type AcornConfig, loadAcornConfig } from '#infra/config.ts';
 import { componentLogger, consoleLogSink, type RuntimeLogLine } from '#local/runtime/log.ts';
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime.ts';
 import { DATASETS_PREFIX, QUARANTINE_PREFIX } from '#shared/domain/archive/layout.ts';
+import { CONSOLE_GROUPS, consoleGroupSchema } from '#shared/domain/authorization.ts';
+import { buildConsoleAssets } from '../web/console/build.ts';
 import { type AmazonSandbox, startAmazonSandbox } from './amazon-sandbox/index.ts';
 import { ArchiveMirror } from './archive-mirror.ts';
-import { renderStatusPage } from './console/status-page.ts';
+import { LocalJwtIssuer, type LocalTokenRequest } from './runtime/local-jwt.ts';
 import { makeWarehouse } from './warehouse/warehouse.ts';
 
 /** Project root: the folder above local/. */
@@ -59,8 +62,19 @@ export interface LocalSystem {
     /** Copies whatever the bucket has that the copy lacks; resolves to how many objects. */
     sync(): Promise<number>;
   };
+  /**
+   * A bearer token of the local dev login (what `POST /api/dev-login` issues): a user with
+   * `groups`, or without `username` a machine client with `scopes`.
+   */
+  signIn(request: LocalTokenRequest): string;
   close(): Promise<void>;
 }
+
+/** Body of `POST /api/dev-login`. */
+const devLoginSchema = z.strictObject({
+  username: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'letters, digits, . _ @ -'),
+  groups: z.array(consoleGroupSchema).min(1).max(CONSOLE_GROUPS.length),
+});
 
 /**
  * Points every SP-API account and Login with Amazon at the local sandbox. Done before synthesis,
@@ -162,6 +176,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const dataDir = options.dataDir ?? join(PROJECT_ROOT, '.acorn');
   const config = loadAcornConfig(options.configPath ?? join(PROJECT_ROOT, 'acorn.config.json'));
 
+  // The dev login: tokens shaped like Cognito's, verified by the runtime's HTTP layer as API
+  // Gateway's JWT authorizer verifies Cognito's (local/runtime/local-jwt.ts). Local mode only.
+  const issuer = new LocalJwtIssuer();
+  const consoleAssets = buildConsoleAssets();
+
   // The sandbox must know its port before synthesis bakes the endpoint into the functions' config,
   // so it listens first, on the clock the runtime will share (persisted in the data directory).
   let runtime: LocalRuntime | undefined;
@@ -211,6 +230,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     });
     const credentials = sandbox.credentials();
     runtime = await startLocalRuntime({
+      verifyToken: (token) => issuer.verify(token),
       manifest: built.manifest,
       projectRoot: PROJECT_ROOT,
       dataDir,
@@ -308,11 +328,45 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         });
       }
     }
+    if (req.method === 'POST' && url.pathname === '/api/dev-login') {
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch {
+        return sendJson(res, 400, { error: 'ValidationError', message: 'The body is not JSON' });
+      }
+      const parsed = devLoginSchema.safeParse(body);
+      if (!parsed.success) {
+        return sendJson(res, 400, {
+          error: 'ValidationError',
+          message: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+        });
+      }
+      return sendJson(res, 200, {
+        accessToken: issuer.issue(parsed.data),
+        tokenType: 'Bearer',
+        expiresIn: 3600,
+      });
+    }
     if (await rt.httpListener(req, res)) return;
     if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(renderStatusPage({ sandboxUrl: sandbox.url }));
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+      });
+      res.end(consoleAssets['index.html']);
       return;
+    }
+    if (req.method === 'GET' && (url.pathname === '/app.js' || url.pathname === '/app.css')) {
+      res.writeHead(200, {
+        'content-type': url.pathname.endsWith('.js') ? 'text/javascript' : 'text/css',
+        'cache-control': 'no-store',
+      });
+      res.end(consoleAssets[url.pathname === '/app.js' ? 'app.js' : 'app.css']);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/console-config.json') {
+      return sendJson(res, 200, { mode: 'local' });
     }
     sendJson(res, 404, { error: 'NotFound', message: `${req.method} ${url.pathname} is not a route` });
   }
@@ -331,6 +385,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     config,
     warehouse,
     archive: { dir: mirror.dir, sync: () => mirror.sync() },
+    signIn: (request) => issuer.issue(request),
     async close() {
       if (closed) return;
       closed = true;

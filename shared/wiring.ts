@@ -69,8 +69,16 @@ export const wiringTriggerSchema = z.discriminatedUnion('type', [
   }),
   /** S3 object created under a prefix of a bucket (EventBridge "Object Created"). */
   z.strictObject({ type: z.literal('inbox'), bucket: z.string(), prefix: z.string() }),
-  /** HTTP route (API Gateway HTTP API / function URL). */
-  z.strictObject({ type: z.literal('http'), method: z.string(), path: z.string() }),
+  /**
+   * HTTP route (API Gateway HTTP API / function URL). `authorization`: `jwt` routes need a bearer
+   * token the local HTTP layer verifies as API Gateway's JWT authorizer does; absent means none.
+   */
+  z.strictObject({
+    type: z.literal('http'),
+    method: z.string(),
+    path: z.string(),
+    authorization: z.enum(['jwt', 'iam', 'none']).optional(),
+  }),
 ]);
 
 export const wiringFunctionSchema = z.strictObject({

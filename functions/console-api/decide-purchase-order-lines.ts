@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import type { AuditActor } from '#shared/domain/audit.ts';
+import { actorOf, POLICIES, type Principal } from '#shared/domain/authorization.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { withObservability } from '#shared/observability.ts';
 import { orderItemAcknowledgementSchema } from '#shared/sp-api/schemas/orders.ts';
@@ -8,7 +8,7 @@ import { PurchaseOrderNotFoundError } from '#shared/use-cases/purchase-orders/ac
 import { makeDecideLines, NotDecidableError } from '#shared/use-cases/purchase-orders/decide-lines.ts';
 import { parseOrThrow } from '#shared/validation.ts';
 import { purchaseOrderDependencies } from '../purchase-orders/dependencies.ts';
-import { errorResponse, json } from './http.ts';
+import { authorized, errorResponse, json } from './http.ts';
 
 const { deps } = purchaseOrderDependencies();
 const decideLines = makeDecideLines(deps);
@@ -26,24 +26,13 @@ const bodySchema = z.strictObject({
 });
 
 /**
- * Who is deciding. Behind API Gateway's IAM authorization the caller's ARN; the Cognito user
- * arrives with the console issue. Locally the route is open and the caller is the local operator.
- */
-function actorOf(event: APIGatewayProxyEventV2): AuditActor {
-  const iam = (event.requestContext as { authorizer?: { iam?: { userArn?: string; userId?: string } } })
-    .authorizer?.iam;
-  if (iam?.userArn)
-    return { type: 'person', id: iam.userId ?? iam.userArn, name: iam.userArn.split('/').at(-1) };
-  return { type: 'person', id: 'local-operator', name: 'Local operator' };
-}
-
-/**
  * POST /api/purchase-orders/{purchaseOrderNumber}/decisions — an operator accepts, backorders or
  * rejects lines in review (or corrects a refused acknowledgement); checked against Amazon's rules,
  * audited, and sent once every line is decided.
  */
 export async function decidePurchaseOrderLines(
   event: APIGatewayProxyEventV2,
+  principal: Principal,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     const po = event.pathParameters?.purchaseOrderNumber ?? '';
@@ -58,7 +47,7 @@ export async function decidePurchaseOrderLines(
       ]);
     }
     const request = parseOrThrow(bodySchema, body, 'decision');
-    const record = await decideLines(po, request.lines, actorOf(event));
+    const record = await decideLines(po, request.lines, actorOf(principal));
     return json(200, { purchaseOrderNumber: po, state: record.state, messageKey: record.messageKey });
   } catch (error) {
     if (error instanceof NotDecidableError) return json(409, { error: error.name, message: error.message });
@@ -69,4 +58,4 @@ export async function decidePurchaseOrderLines(
   }
 }
 
-export const handler = withObservability(decidePurchaseOrderLines);
+export const handler = withObservability(authorized(POLICIES.operate, decidePurchaseOrderLines));

@@ -1,4 +1,10 @@
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  authorize,
+  type Principal,
+  principalFromClaims,
+  type RoutePolicy,
+} from '#shared/domain/authorization.ts';
 import { AppError, ValidationError } from '#shared/errors.ts';
 import { logger } from '#shared/observability.ts';
 
@@ -22,4 +28,38 @@ export function errorResponse(error: unknown): APIGatewayProxyStructuredResultV2
   }
   logger.error('Unexpected failure', { error });
   return json(500, { error: 'InternalError', message: 'Unexpected failure; see the function logs' });
+}
+
+/** The verified claims API Gateway's JWT authorizer (or the local HTTP layer) put on the request. */
+export function principalOf(event: APIGatewayProxyEventV2): Principal | undefined {
+  const jwt = (
+    event.requestContext as {
+      authorizer?: { jwt?: { claims?: Record<string, unknown>; scopes?: string[] | null } };
+    }
+  ).authorizer?.jwt;
+  return principalFromClaims(jwt?.claims, jwt?.scopes);
+}
+
+/**
+ * A route handler behind its policy: the caller's groups (or a machine client's scopes) are checked
+ * before the handler runs — 401 without a verified token, 403 when the policy does not allow the
+ * caller. Every console route is declared through this (test/infra/authorization.test.ts checks).
+ */
+export function authorized(
+  policy: RoutePolicy,
+  handler: (
+    event: APIGatewayProxyEventV2,
+    principal: Principal,
+  ) => Promise<APIGatewayProxyStructuredResultV2>,
+): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
+  return async (event) => {
+    const decision = authorize(principalOf(event), policy);
+    if (!decision.ok) {
+      return json(decision.status, {
+        error: decision.status === 401 ? 'Unauthorized' : 'Forbidden',
+        message: decision.message,
+      });
+    }
+    return handler(event, decision.principal);
+  };
 }

@@ -4,9 +4,10 @@ import * as z from 'zod';
 import { DynamoDbAcknowledgementStore } from '#shared/aws/dynamodb-acknowledgements.ts';
 import { clockFromEnv } from '#shared/clock.ts';
 import { requireEnv, runtimeConfigFromEnv } from '#shared/config/runtime.ts';
+import { POLICIES } from '#shared/domain/authorization.ts';
 import { withObservability } from '#shared/observability.ts';
 import { parseOrThrow } from '#shared/validation.ts';
-import { errorResponse, json } from './http.ts';
+import { authorized, errorResponse, json } from './http.ts';
 
 const config = runtimeConfigFromEnv();
 const clock = clockFromEnv();
@@ -83,4 +84,4 @@ export async function listAcknowledgements(
   }
 }
 
-export const handler = withObservability(listAcknowledgements);
+export const handler = withObservability(authorized(POLICIES.read, listAcknowledgements));

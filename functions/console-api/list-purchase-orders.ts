@@ -3,10 +3,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod';
 import { DynamoDbPurchaseOrderIndex } from '#shared/aws/dynamodb-purchase-order-index.ts';
 import { requireEnv, runtimeConfigFromEnv } from '#shared/config/runtime.ts';
+import { POLICIES } from '#shared/domain/authorization.ts';
 import { withObservability } from '#shared/observability.ts';
 import { makeListPurchaseOrders } from '#shared/use-cases/purchase-orders/list-purchase-orders.ts';
 import { parseOrThrow } from '#shared/validation.ts';
-import { errorResponse, json } from './http.ts';
+import { authorized, errorResponse, json } from './http.ts';
 
 const config = runtimeConfigFromEnv();
 const list = makeListPurchaseOrders({
@@ -35,4 +36,4 @@ export async function listPurchaseOrders(
   }
 }
 
-export const handler = withObservability(listPurchaseOrders);
+export const handler = withObservability(authorized(POLICIES.read, listPurchaseOrders));

@@ -8,6 +8,7 @@ import {
 } from '#shared/aws/dynamodb-shipments.ts';
 import { clockFromEnv } from '#shared/clock.ts';
 import { requireEnv, runtimeConfigFromEnv } from '#shared/config/runtime.ts';
+import { POLICIES } from '#shared/domain/authorization.ts';
 import {
   claimedQuantities,
   confirmedQuantities,
@@ -18,7 +19,7 @@ import {
 } from '#shared/domain/shipments/fulfilment.ts';
 import { withObservability } from '#shared/observability.ts';
 import { parseOrThrow } from '#shared/validation.ts';
-import { errorResponse, json } from './http.ts';
+import { authorized, errorResponse, json } from './http.ts';
 
 const config = runtimeConfigFromEnv();
 const clock = clockFromEnv();
@@ -136,4 +137,4 @@ export async function listShipments(
   }
 }
 
-export const handler = withObservability(listShipments);
+export const handler = withObservability(authorized(POLICIES.read, listShipments));

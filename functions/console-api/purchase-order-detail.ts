@@ -4,9 +4,10 @@ import { DynamoDbAcknowledgementStore } from '#shared/aws/dynamodb-acknowledgeme
 import { DynamoDbPurchaseOrderReader } from '#shared/aws/dynamodb-catalog.ts';
 import { DynamoDbOutboxStore } from '#shared/aws/dynamodb-outbox.ts';
 import { requireEnv } from '#shared/config/runtime.ts';
+import { POLICIES } from '#shared/domain/authorization.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { withObservability } from '#shared/observability.ts';
-import { errorResponse, json } from './http.ts';
+import { authorized, errorResponse, json } from './http.ts';
 
 const dynamo = new DynamoDBClient({});
 const tableName = requireEnv('TABLE_NAME');
@@ -86,4 +87,4 @@ export async function purchaseOrderDetail(
   }
 }
 
-export const handler = withObservability(purchaseOrderDetail);
+export const handler = withObservability(authorized(POLICIES.read, purchaseOrderDetail));

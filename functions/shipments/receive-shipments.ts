@@ -1,26 +1,14 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { AuditActor } from '#shared/domain/audit.ts';
+import { actorOf, POLICIES, type Principal } from '#shared/domain/authorization.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { withObservability } from '#shared/observability.ts';
 import { makeReceiveShipments } from '#shared/use-cases/shipments/import-shipment-file.ts';
 import { makeRegisterShipments } from '#shared/use-cases/shipments/register-shipments.ts';
-import { errorResponse, json } from '../console-api/http.ts';
+import { authorized, errorResponse, json } from '../console-api/http.ts';
 import { shipmentDependencies } from './dependencies.ts';
 
 const { deps } = shipmentDependencies();
 const receive = makeReceiveShipments({ register: makeRegisterShipments(deps) });
-
-/**
- * Who pushes. Behind API Gateway's IAM authorization the caller's ARN (the warehouse system's
- * role or user); locally the route is open and the caller is the local warehouse.
- */
-function actorOf(event: APIGatewayProxyEventV2): AuditActor {
-  const iam = (event.requestContext as { authorizer?: { iam?: { userArn?: string; userId?: string } } })
-    .authorizer?.iam;
-  if (iam?.userArn)
-    return { type: 'system', id: iam.userId ?? iam.userArn, name: iam.userArn.split('/').at(-1) };
-  return { type: 'system', id: 'local-warehouse', name: 'Local warehouse' };
-}
 
 /**
  * POST /api/shipments — the warehouse pushes shipments (the JSON form of the shipment file). Each
@@ -30,6 +18,7 @@ function actorOf(event: APIGatewayProxyEventV2): AuditActor {
  */
 export async function receiveShipments(
   event: APIGatewayProxyEventV2,
+  principal: Principal,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     let body: unknown;
@@ -42,7 +31,7 @@ export async function receiveShipments(
         { path: '(body)', message: 'expected a JSON object: { "shipments": [...] }' },
       ]);
     }
-    const summary = await receive(body, actorOf(event));
+    const summary = await receive(body, actorOf(principal));
     return json(summary.problems.length > 0 ? 422 : 200, {
       shipments: summary.shipments.map((s) => ({
         shipmentId: s.shipmentId,
@@ -58,4 +47,4 @@ export async function receiveShipments(
   }
 }
 
-export const handler = withObservability(receiveShipments);
+export const handler = withObservability(authorized(POLICIES.pushShipments, receiveShipments));

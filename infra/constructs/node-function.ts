@@ -611,7 +611,10 @@ export class NodeFunction extends Construct {
       integration: new HttpLambdaIntegration(`${this.node.id}Integration`, this.function),
       authorizer,
     });
-    this.#wiring.addTrigger({ type: 'http', method, path });
+    // The authorizer kind goes into the manifest, so the local HTTP layer checks tokens as AWS does.
+    const kind = (authorizer as { authorizationType?: string }).authorizationType;
+    const authorization = kind === 'JWT' ? 'jwt' : kind === 'AWS_IAM' ? 'iam' : 'none';
+    this.#wiring.addTrigger({ type: 'http', method, path, authorization });
   }
 
   #ruleTo(

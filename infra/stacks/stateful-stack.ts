@@ -7,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DATASETS_PREFIX, DOCUMENTS_PREFIX, QUARANTINE_PREFIX } from '#shared/domain/archive/layout.ts';
 import type { AcornConfig } from '../config.ts';
+import { ConsoleIdentity } from '../constructs/console-identity.ts';
 import { acknowledgeNag } from '../constructs/nag.ts';
 import { type TableKeySchema, Wiring } from '../constructs/wiring.ts';
 
@@ -72,6 +73,8 @@ export class StatefulStack extends Stack {
   readonly spApiCredentials: secretsmanager.Secret;
   /** HMAC key of the approval links (shared/domain/approvals/approval-link.ts). */
   readonly approvalLinkKey: secretsmanager.Secret;
+  /** The console's users and groups (Cognito user pool, Hosted UI, API scope). */
+  readonly consoleIdentity: ConsoleIdentity;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     const { config, ...stackProps } = props;
@@ -211,6 +214,17 @@ export class StatefulStack extends Stack {
     );
     // Locally a fixed key: the local system is a demo, and tests forge links against it on purpose.
     wiring.registerSecret('ApprovalLinkKey', this.approvalLinkKey, { current: LOCAL_APPROVAL_LINK_KEY });
+
+    this.consoleIdentity = new ConsoleIdentity(this, 'ConsoleIdentity', {
+      domainPrefix: `acorn-${config.name}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '-')
+        .slice(0, 63),
+    });
+    new CfnOutput(this, 'UserPoolId', {
+      value: this.consoleIdentity.userPool.userPoolId,
+      description: 'Invite console users here and add them to admin, operator, approver or analyst',
+    });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ArchiveBucketName', { value: this.archiveBucket.bucketName });

@@ -1,8 +1,11 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { buildConsoleAssets } from '../../web/console/build.ts';
 import type { AcornConfig } from '../config.ts';
 import { Analytics } from '../constructs/analytics.ts';
 import { ConsoleApi } from '../constructs/console-api.ts';
+import { ConsoleRoles } from '../constructs/console-roles.ts';
+import { ConsoleWeb } from '../constructs/console-web.ts';
 import { PurchaseOrders } from '../constructs/purchase-orders.ts';
 import { Shipments } from '../constructs/shipments.ts';
 import { VendorIngest } from '../constructs/vendor-ingest.ts';
@@ -26,6 +29,10 @@ export class StatelessStack extends Stack {
   readonly vendorIngest: VendorIngest;
   /** Console API. */
   readonly consoleApi: ConsoleApi;
+  /** The console web app (S3 + CloudFront). */
+  readonly consoleWeb: ConsoleWeb;
+  /** IAM managed policies of the console's roles. */
+  readonly consoleRoles: ConsoleRoles;
   /** Purchase-order acknowledgements. */
   readonly purchaseOrders: PurchaseOrders;
   /** Shipment confirmations (ASN) and fulfilment milestones. */
@@ -46,7 +53,20 @@ export class StatelessStack extends Stack {
       schedules: config.schedules,
     });
 
-    this.consoleApi = new ConsoleApi(this, 'ConsoleApi', { table: stateful.table, runtimeConfig });
+    this.consoleWeb = new ConsoleWeb(this, 'ConsoleWeb');
+    this.consoleApi = new ConsoleApi(this, 'ConsoleApi', {
+      table: stateful.table,
+      runtimeConfig,
+      archiveBucket: stateful.archiveBucket,
+      identity: stateful.consoleIdentity,
+      consoleOrigin: this.consoleWeb.origin,
+    });
+    this.consoleWeb.deploy(buildConsoleAssets(), {
+      mode: 'cognito',
+      apiUrl: this.consoleApi.url,
+      authDomain: stateful.consoleIdentity.domain.baseUrl(),
+      clientId: this.consoleApi.consoleClient.userPoolClientId,
+    });
 
     this.purchaseOrders = new PurchaseOrders(this, 'PurchaseOrders', {
       table: stateful.table,
@@ -85,6 +105,20 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.consoleApi.url, description: 'Console API base URL' });
+    this.consoleRoles = new ConsoleRoles(this, 'ConsoleRoles', {
+      table: stateful.table,
+      dataKey: stateful.dataKey,
+      inboxBucket: stateful.inboxBucket,
+      userPool: stateful.consoleIdentity.userPool,
+      spApiCredentials: stateful.spApiCredentials,
+      analystPolicy: this.analytics.analystPolicy,
+    });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.consoleWeb.origin, description: 'The console' });
+    new CfnOutput(this, 'WarehouseClientId', {
+      value: this.consoleApi.warehouseClient.userPoolClientId,
+      description:
+        'Client-credentials client of the warehouse (scope acorn/shipments.write) for POST /api/shipments',
+    });
     new CfnOutput(this, 'PullPurchaseOrdersFunctionName', {
       value: this.vendorIngest.pullPurchaseOrders.function.functionName,
       description: 'npm run backfill -- --days N --function <this>',

@@ -17,6 +17,8 @@ export interface HttpRoute {
   method: string;
   /** `/path/{param}/{rest+}` or `$default`. */
   path: string;
+  /** The route's authorizer kind from the manifest: `jwt` routes need a verified bearer token. */
+  authorization?: 'jwt' | 'iam' | 'none';
 }
 
 export interface HttpResponse {
@@ -221,6 +223,14 @@ function jsonResponse(statusCode: number, payload: unknown): HttpResponse {
     headers: { 'content-type': 'application/json' },
     cookies: [],
     body: JSON.stringify(payload),
+  };
+}
+
+/** The 401 API Gateway's JWT authorizer answers for a missing or invalid token. */
+export function unauthorizedResponse(): HttpResponse {
+  return {
+    ...jsonResponse(401, { message: 'Unauthorized' }),
+    headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
   };
 }
 

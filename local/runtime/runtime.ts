@@ -28,7 +28,9 @@ import {
   httpResponseFromResult,
   httpRouteListener,
   notFoundResponse,
+  unauthorizedResponse,
 } from './http-routes.ts';
+import { apiGatewayClaims } from './local-jwt.ts';
 import { componentLogger, consoleLogSink, type LogSink } from './log.ts';
 import { type PhysicalResource, physicalResources, resolveEnvironment } from './physical-names.ts';
 import { QueuePoller } from './queue-poller.ts';
@@ -76,6 +78,13 @@ export interface LocalRuntimeOptions {
   functionConcurrency?: Record<string, number>;
   /** Start one worker of every function before returning. Default false (cold start on first use). */
   prewarm?: boolean;
+  /**
+   * Verifies the bearer token of a `jwt` route, as API Gateway's JWT authorizer does (local dev
+   * login: local/runtime/local-jwt.ts). Without it every `jwt` route answers 401.
+   */
+  verifyToken?: (
+    token: string,
+  ) => { ok: true; claims: Record<string, unknown>; scopes: string[] } | { ok: false; reason: string };
   scheduler?: {
     /** Fire schedules on their own. Default true; `fireNow` works either way. */
     enabled?: boolean;
@@ -409,7 +418,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             break;
           }
           case 'http':
-            routes.push({ functionId: fn.id, method: trigger.method, path: trigger.path });
+            routes.push({
+              functionId: fn.id,
+              method: trigger.method,
+              path: trigger.path,
+              ...(trigger.authorization ? { authorization: trigger.authorization } : {}),
+            });
             break;
         }
       }
@@ -445,6 +459,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const handleHttp: HandleHttp = async (method, path, query, body, headers) => {
       const matched = router.match(method, path);
       if (!matched) return notFoundResponse();
+      let jwt: { claims: Record<string, string>; scopes: string[] | null } | undefined;
+      if (matched.route.authorization === 'jwt') {
+        const header = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+        const value = typeof header === 'string' ? header : header?.[0];
+        const token = /^Bearer\s+(\S+)$/i.exec(value ?? '')?.[1];
+        const verified = token && options.verifyToken ? options.verifyToken(token) : undefined;
+        if (!verified?.ok) return unauthorizedResponse();
+        jwt = {
+          claims: apiGatewayClaims(verified.claims),
+          scopes: verified.scopes.length > 0 ? verified.scopes : null,
+        };
+      }
       const event = buildHttpEvent({
         ...matched,
         method,
@@ -455,6 +481,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         now: clock.now(),
         accountId,
       });
+      if (jwt) Object.assign(event.requestContext, { authorizer: { jwt } });
       try {
         return httpResponseFromResult({
           ok: true,

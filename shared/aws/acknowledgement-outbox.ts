@@ -25,7 +25,7 @@ export function makeAcknowledgementOutbox(deps: {
   archive: Archive;
   audit: AuditTrail;
   clock: Clock;
-  modeOf: (module: AutomationModule) => AutomationMode;
+  modeOf: (module: AutomationModule) => AutomationMode | Promise<AutomationMode>;
   ordersApiOfAccount: (accountId: string) => VendorOrdersApi;
   leaseMs: number;
 }): Outbox {

@@ -14,13 +14,29 @@ import { parseOrThrow } from '../validation.ts';
 /**
  * Keys of an audit event on the single table:
  * - `pk` `AUDIT#<entityType>#<entityId>`, `sk` `<at>#<id>`: an entity's history in order;
- * - gsi1 `AUDIT#<yyyy-mm-dd>` / `<at>#<id>`: the day's audit log across entities.
+ * - gsi1 `AUDIT#<yyyy-mm-dd>` / `<at>#<id>`: the day's audit log across entities;
+ * - gsi2 `AUDIT#ACTOR#<actorId>` / `<at>#<id>`: what one person, rule or client did.
  */
 export const auditKeys = {
   pk: (entity: AuditEntity) => `AUDIT#${entity.type}#${entity.id}`,
   sk: (event: { at: string; id: string }) => `${event.at}#${event.id}`,
   byDayPk: (day: string) => `AUDIT#${day}`,
+  byActorPk: (actorId: string) => `AUDIT#ACTOR#${actorId}`,
 };
+
+/** A search of the audit log; `from`/`to` are ISO instants (inclusive), newest first. */
+export interface AuditSearch {
+  readonly entity?: AuditEntity;
+  readonly actorId?: string;
+  readonly action?: string;
+  readonly from: string;
+  readonly to: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** Days a search without an entity or an actor may span (one gsi1 query per day). */
+export const MAX_SEARCH_DAYS = 31;
 
 const storedSchema = z.object({
   event: z.object({
@@ -52,6 +68,55 @@ function decodeCursor(cursor: string): string {
   return sortKey;
 }
 
+function encodeSearchCursor(cursor: { day?: string; after?: string }): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeSearchCursor(text: string): { day?: string; after?: string } {
+  try {
+    const parsed = z
+      .strictObject({ day: z.string().regex(DAY).optional(), after: z.string().min(1).optional() })
+      .parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+    return parsed;
+  } catch {
+    throw new ValidationError('cursor is not one this API issued', [{ path: 'cursor', message: 'invalid' }]);
+  }
+}
+
+/** A LastEvaluatedKey (string attributes only) as cursor text, and back. */
+function fromKey(key: Record<string, AttributeValue>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(key).map(([k, v]) => [k, v.S ?? ''])));
+}
+
+function toKey(text: string): Record<string, AttributeValue> {
+  const parsed = z.record(z.string().regex(/^(pk|sk|gsi[12](pk|sk))$/), z.string().min(1)).safeParse(
+    (() => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return undefined;
+      }
+    })(),
+  );
+  if (!parsed.success) {
+    throw new ValidationError('cursor is not one this API issued', [{ path: 'cursor', message: 'invalid' }]);
+  }
+  return Object.fromEntries(Object.entries(parsed.data).map(([k, v]) => [k, { S: v }]));
+}
+
+/** The UTC days from `to` back to `from`, newest first. */
+function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  const first = auditDay(from);
+  for (let d = new Date(`${auditDay(to)}T00:00:00.000Z`); ; d = new Date(d.getTime() - 86_400_000)) {
+    const day = d.toISOString().slice(0, 10);
+    if (day < first) break;
+    days.push(day);
+    if (days.length > MAX_SEARCH_DAYS + 1) break;
+  }
+  return days;
+}
+
 /**
  * Audit events in DynamoDB, write-once: one conditional PutItem per event id, so writing an event
  * again after a crash stores it once (rule 9). The whole event is kept as JSON beside a few plain
@@ -68,6 +133,8 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
       sk: { S: sk },
       gsi1pk: { S: auditKeys.byDayPk(auditDay(valid.at)) },
       gsi1sk: { S: sk },
+      gsi2pk: { S: auditKeys.byActorPk(valid.actor.id) },
+      gsi2sk: { S: sk },
       type: { S: 'AuditEvent' },
       id: { S: valid.id },
       at: { S: valid.at },
@@ -105,6 +172,98 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
       ]);
     }
     return await this.#query('gsi1', 'gsi1pk', 'gsi1sk', auditKeys.byDayPk(day), options);
+  }
+
+  /**
+   * Searches by entity (the table's key), by actor (gsi2) or by day (gsi1, one query per day from
+   * `to` back to `from`), each between `from` and `to` on the sort key, `action` as a filter.
+   * Index queries only, never a scan. The cursor carries the day and the last sort key.
+   */
+  async search(search: AuditSearch): Promise<{ items: AuditEvent[]; cursor?: string }> {
+    const cursor = search.cursor ? decodeSearchCursor(search.cursor) : undefined;
+    const range = { from: search.from, to: `${search.to}\uffff` };
+    if (search.entity || search.actorId) {
+      const [index, pkName, skName, pk] = search.entity
+        ? [undefined, 'pk', 'sk', auditKeys.pk(search.entity)]
+        : ['gsi2', 'gsi2pk', 'gsi2sk', auditKeys.byActorPk(search.actorId ?? '')];
+      const page = await this.#range(index, pkName, skName, pk, range, search, cursor?.after, search.limit);
+      return {
+        items: page.items,
+        ...(page.last ? { cursor: encodeSearchCursor({ after: page.last }) } : {}),
+      };
+    }
+    const days = daysBetween(search.from, search.to);
+    if (days.length > MAX_SEARCH_DAYS) {
+      throw new ValidationError(
+        `Search at most ${MAX_SEARCH_DAYS} days without an entity or an actor, got ${days.length}`,
+        [{ path: 'from', message: `at most ${MAX_SEARCH_DAYS} days before to` }],
+      );
+    }
+    const items: AuditEvent[] = [];
+    let dayIndex = cursor?.day ? days.indexOf(cursor.day) : 0;
+    if (dayIndex < 0) dayIndex = 0;
+    let after = cursor?.after;
+    while (dayIndex < days.length && items.length < search.limit) {
+      const day = days[dayIndex]!;
+      const page = await this.#range(
+        'gsi1',
+        'gsi1pk',
+        'gsi1sk',
+        auditKeys.byDayPk(day),
+        range,
+        search,
+        after,
+        search.limit - items.length,
+      );
+      items.push(...page.items);
+      if (page.last) {
+        return { items, cursor: encodeSearchCursor({ day, after: page.last }) };
+      }
+      dayIndex++;
+      after = undefined;
+    }
+    return {
+      items,
+      ...(dayIndex < days.length ? { cursor: encodeSearchCursor({ day: days[dayIndex]! }) } : {}),
+    };
+  }
+
+  /** One page of one partition between two sort keys; `last` when more may follow. */
+  async #range(
+    index: string | undefined,
+    pkName: string,
+    skName: string,
+    pk: string,
+    range: { from: string; to: string },
+    search: AuditSearch,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ items: AuditEvent[]; last?: string }> {
+    const res = await this.deps.client.send(
+      new QueryCommand({
+        TableName: this.deps.tableName,
+        ...(index ? { IndexName: index } : {}),
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+        ...(search.action ? { FilterExpression: '#action = :action' } : {}),
+        ExpressionAttributeNames: {
+          '#pk': pkName,
+          '#sk': skName,
+          ...(search.action ? { '#action': 'action' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':pk': { S: pk },
+          ':from': { S: range.from },
+          ':to': { S: range.to },
+          ...(search.action ? { ':action': { S: search.action } } : {}),
+        },
+        ...(after ? { ExclusiveStartKey: toKey(after) } : {}),
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    const raw = res.Items ?? [];
+    const items = raw.map((item) => parseOrThrow(storedSchema, item, 'audit item').event.S);
+    return { items, ...(res.LastEvaluatedKey ? { last: fromKey(res.LastEvaluatedKey) } : {}) };
   }
 
   async #query(

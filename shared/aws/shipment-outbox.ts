@@ -74,7 +74,7 @@ export function makeShipmentOutbox(deps: {
   archive: Archive;
   audit: AuditTrail;
   clock: Clock;
-  modeOf: (module: AutomationModule) => AutomationMode;
+  modeOf: (module: AutomationModule) => AutomationMode | Promise<AutomationMode>;
   shipmentsApiOfAccount: (accountId: string) => VendorShipmentsApi;
   leaseMs: number;
 }): Outbox {

@@ -9,8 +9,10 @@ import {
   requireEnv,
   runtimeConfigFromEnv,
 } from '../config/runtime.ts';
+import { makeModeReader } from '../use-cases/console/automation-modes.ts';
 import { makeAuditTrail } from '../use-cases/outbox/audit-trail.ts';
 import { DynamoDbAuditLog } from './dynamodb-audit.ts';
+import { DynamoDbModeOverrides } from './dynamodb-automation-modes.ts';
 import { DynamoDbOutboxStore } from './dynamodb-outbox.ts';
 import { EventBridgePublisher } from './event-publisher.ts';
 import { S3Archive } from './s3-archive.ts';
@@ -57,8 +59,15 @@ export function outboxWriterEnvironment(env: NodeJS.ProcessEnv = process.env) {
     audit,
     spApi,
     outboxStore: new DynamoDbOutboxStore({ client: dynamo, tableName }),
-    /** A module the configuration leaves out runs in `simulate`. */
-    modeOf: (module: AutomationModule): AutomationMode => config.automation[module] ?? 'simulate',
+    /**
+     * The module's mode: an admin's switch in the console (the override item, re-read every few
+     * seconds), else the configuration; a module the configuration leaves out runs in `simulate`.
+     */
+    modeOf: makeModeReader({
+      store: new DynamoDbModeOverrides({ client: dynamo, tableName }),
+      configured: config.automation,
+      clock,
+    }) as (module: AutomationModule) => Promise<AutomationMode>,
     events: new EventBridgePublisher({ client: new EventBridgeClient({}), busName, now: () => clock.now() }),
   };
 }

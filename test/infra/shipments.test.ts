@@ -104,7 +104,7 @@ describe('the Shipments construct', () => {
     ).toBe(false);
   });
 
-  it('serves the push endpoint and the list with IAM authorization', () => {
+  it('serves the push endpoint and the list behind the Cognito JWT authorizer', () => {
     for (const [routeKey, fn] of [
       ['POST /api/shipments', shipments().receiveShipments],
       ['GET /api/shipments', shipments().listShipments],
@@ -116,7 +116,7 @@ describe('the Shipments construct', () => {
       );
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: routeKey,
-        AuthorizationType: 'AWS_IAM',
+        AuthorizationType: 'JWT',
         Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
       });
     }
@@ -183,10 +183,10 @@ describe('the Shipments construct', () => {
       expect.objectContaining({ type: 'inbox', prefix: SHIPMENT_INBOX_PREFIX }),
     ]);
     expect(byId.get('ReceiveShipments')?.triggers).toEqual([
-      { type: 'http', method: 'POST', path: '/api/shipments' },
+      { type: 'http', method: 'POST', path: '/api/shipments', authorization: 'jwt' },
     ]);
     expect(byId.get('ListShipments')?.triggers).toEqual([
-      { type: 'http', method: 'GET', path: '/api/shipments' },
+      { type: 'http', method: 'GET', path: '/api/shipments', authorization: 'jwt' },
     ]);
     expect(byId.get('TrackFulfilment')?.triggers).toEqual([
       expect.objectContaining({ type: 'rule', id: 'PurchaseOrderAcknowledged' }),

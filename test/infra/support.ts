@@ -86,9 +86,19 @@ export function actionsOf(statements: Statement[]): string[] {
 
 /** Every statement of every IAM policy of a template. */
 export function allStatements(template: Template): Statement[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-    (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
-  );
+  return Object.entries(template.findResources('AWS::IAM::Policy'))
+    .filter(([id]) => !isCdkBucketDeployment(id))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+/**
+ * CDK's BucketDeployment handler (one per stack), which copies the console's built files into its
+ * bucket at deploy time: the one Lambda function not created through NodeFunction, with CDK's own
+ * grants on the site bucket and the bootstrap asset bucket (acknowledged in docs/cdk-nag.md). It
+ * never runs locally and never touches the table or the archive.
+ */
+export function isCdkBucketDeployment(logicalId: string): boolean {
+  return logicalId.startsWith('CustomCDKBucketDeployment');
 }
 
 /** The cdk-nag part of the validation report CDK writes next to the templates. */

@@ -138,7 +138,10 @@ async function api(
     path,
     opts.query,
     opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    { 'content-type': 'application/json' },
+    {
+      'content-type': 'application/json',
+      authorization: `Bearer ${system.signIn({ username: 'test-operator', groups: ['operator'] })}`,
+    },
   );
   return { status: res.statusCode, body: JSON.parse(res.body.toString()) as Record<string, unknown> };
 }

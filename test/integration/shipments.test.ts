@@ -182,7 +182,11 @@ describe('shipments on the local system', () => {
       }),
     ]);
     // Acorn's side: the PO shipped, the confirmed quantities ready for invoicing, the event on the bus.
-    const res = await fetch(`${system.url}/api/shipments?purchaseOrderNumber=${order.purchaseOrderNumber}`);
+    const res = await fetch(`${system.url}/api/shipments?purchaseOrderNumber=${order.purchaseOrderNumber}`, {
+      headers: {
+        authorization: `Bearer ${system.signIn({ username: 'test-analyst', groups: ['analyst'] })}`,
+      },
+    });
     const body = z
       .object({
         fulfilment: z.object({ state: z.string() }),
@@ -256,8 +260,20 @@ describe('shipments on the local system', () => {
     // Act
     const shipments = z
       .object({ items: z.array(z.object({ shipmentId: z.string(), state: z.string() })) })
-      .parse(await (await fetch(`${system.url}/api/shipments`)).json());
-    const due = await fetch(`${system.url}/api/shipments?state=due&days=30`);
+      .parse(
+        await (
+          await fetch(`${system.url}/api/shipments`, {
+            headers: {
+              authorization: `Bearer ${system.signIn({ username: 'test-analyst', groups: ['analyst'] })}`,
+            },
+          })
+        ).json(),
+      );
+    const due = await fetch(`${system.url}/api/shipments?state=due&days=30`, {
+      headers: {
+        authorization: `Bearer ${system.signIn({ username: 'test-analyst', groups: ['analyst'] })}`,
+      },
+    });
 
     // Assess
     expect(shipments.items).toEqual([

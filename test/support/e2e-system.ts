@@ -85,9 +85,39 @@ const purchaseOrderPageSchema = z.object({
   nextToken: z.string().optional(),
 });
 
-/** An HTTP answer with its JSON body (or undefined when the body is not JSON). */
-export async function getJson(url: string): Promise<{ status: number; contentType: string; body: unknown }> {
-  const res = await fetch(url);
+/** A bearer token of the local dev login (`POST /api/dev-login`), for one user in `groups`. */
+export async function devLogin(
+  baseUrl: string,
+  username = 'e2e-operator',
+  groups: string[] = ['operator'],
+): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/dev-login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, groups }),
+  });
+  const body = z.object({ accessToken: z.string() }).parse(await res.json());
+  return body.accessToken;
+}
+
+/** The default operator token per system, so polling helpers sign in once. */
+const operatorTokens = new Map<string, string>();
+
+/**
+ * An HTTP answer with its JSON body (or undefined when the body is not JSON). Signed in through
+ * the dev login as an operator unless `token` is given (`null`: no token at all).
+ */
+export async function getJson(
+  url: string,
+  token?: string | null,
+): Promise<{ status: number; contentType: string; body: unknown }> {
+  const origin = new URL(url).origin;
+  let bearer = token;
+  if (bearer === undefined) {
+    bearer = operatorTokens.get(origin) ?? (await devLogin(origin));
+    operatorTokens.set(origin, bearer);
+  }
+  const res = await fetch(url, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {});
   const text = await res.text();
   let body: unknown;
   try {

@@ -37,7 +37,7 @@ export interface OutboxDeps {
   readonly audit: AuditTrail;
   readonly clock: Clock;
   /** The module's automation mode now; read at every dispatch, so a switch applies to held messages too. */
-  readonly modeOf: (module: AutomationModule) => AutomationMode;
+  readonly modeOf: (module: AutomationModule) => AutomationMode | Promise<AutomationMode>;
   /** By operation name, e.g. `submitAcknowledgement`. Only `live` dispatches need one. */
   readonly senders: Readonly<Record<string, Sender>>;
   /** By operation name; consulted for `unknown` messages. */
@@ -379,7 +379,7 @@ export function makeOutbox(deps: OutboxDeps): Outbox {
         return resolve(message, actor);
       case 'pending':
       case 'held': {
-        const mode = deps.modeOf(message.module);
+        const mode = await deps.modeOf(message.module);
         if (mode === 'off') {
           if (message.state === 'held') return done('held', message);
           const moved = await move(message, {

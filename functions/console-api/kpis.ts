@@ -1,0 +1,63 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoDbAcknowledgementStore } from '#shared/aws/dynamodb-acknowledgements.ts';
+import { DynamoDbPurchaseOrderReader } from '#shared/aws/dynamodb-catalog.ts';
+import { DynamoDbOutboxStore } from '#shared/aws/dynamodb-outbox.ts';
+import { clockFromEnv } from '#shared/clock.ts';
+import { requireEnv, runtimeConfigFromEnv } from '#shared/config/runtime.ts';
+import { POLICIES } from '#shared/domain/authorization.ts';
+import { purchaseOrderKpis } from '#shared/domain/console-kpis.ts';
+import { withObservability } from '#shared/observability.ts';
+import type { PurchaseOrder } from '#shared/sp-api/schemas/orders.ts';
+import { authorized, errorResponse, json } from './http.ts';
+
+const config = runtimeConfigFromEnv();
+const clock = clockFromEnv();
+const dynamo = new DynamoDBClient({});
+const tableName = requireEnv('TABLE_NAME');
+const acknowledgements = new DynamoDbAcknowledgementStore({ client: dynamo, tableName });
+const orders = new DynamoDbPurchaseOrderReader({ client: dynamo, tableName });
+const outbox = new DynamoDbOutboxStore({ client: dynamo, tableName });
+
+/** How many of the latest acknowledgements per state the KPIs look at. */
+const SAMPLE = 200;
+
+/**
+ * GET /api/kpis — vendor sales from accepted PO lines (per currency and by day), PO fill rate,
+ * acknowledgements waiting for a person, open ones due in 24 h, failed submissions. Index queries
+ * and key reads over the latest {@link SAMPLE} acknowledgements per state, never a scan.
+ */
+export async function kpis(_event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  try {
+    const now = clock.now();
+    const [simulated, submitted, accepted, review, failed, due] = await Promise.all([
+      acknowledgements.listByState('simulated', SAMPLE),
+      acknowledgements.listByState('submitted', SAMPLE),
+      acknowledgements.listByState('accepted', SAMPLE),
+      acknowledgements.listByState('review', 500),
+      outbox.listByState('failed', { limit: 100 }),
+      Promise.all(
+        config.vendors.map((v) =>
+          acknowledgements.dueBefore(v.vendorCode, new Date(now.getTime() + 24 * 3_600_000), 500),
+        ),
+      ),
+    ]);
+    const records = [...simulated, ...submitted, ...accepted];
+    const stored = await Promise.all(records.map((r) => orders.get(r.purchaseOrderNumber)));
+    const byNumber = new Map<string, PurchaseOrder>();
+    stored.forEach((s, i) => {
+      if (s) byNumber.set(records[i]!.purchaseOrderNumber, s.order);
+    });
+    return json(200, {
+      at: now.toISOString(),
+      purchaseOrders: purchaseOrderKpis({ records, orders: byNumber, now }),
+      acknowledgementsInReview: review.length,
+      dueIn24Hours: due.flat().length,
+      failedSubmissions: failed.items.length,
+    });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+export const handler = withObservability(authorized(POLICIES.read, kpis));

@@ -1,0 +1,108 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type E2eSystem,
+  listAllPurchaseOrders,
+  makeDataDir,
+  removeDataDir,
+  startE2eSystem,
+} from '../support/e2e-system.ts';
+
+/** Debian's chromium package: the one browser the e2e tier drives. */
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.log("browser tests skipped: Debian's chromium is not installed (apt-get install chromium)");
+}
+const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
+
+describe.skipIf(!hasChromium)('the console in headless Chromium', () => {
+  let dataDir: string | undefined;
+  let system: E2eSystem | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    dataDir = makeDataDir();
+    system = await startE2eSystem(dataDir, { speed: 60, poGeneration: { backlog: 150, perHour: 0 } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.close();
+    if (dataDir) removeDataDir(dataDir);
+  });
+
+  it('signs in with the dev login, shows the KPIs as charts, the POs, and switches a mode as admin', async () => {
+    if (!system || !browser) throw new Error('the system or the browser did not start');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+
+    // Sign in as an admin through the dev login form.
+    await page.goto(system.url);
+    await page.locator('#dev-login input[name=username]').fill('browser-admin');
+    await page.locator('#dev-login select[name=group]').selectOption('admin');
+    await page.locator('#dev-login button[type=submit]').click();
+    await expect.poll(() => page.locator('#page-kpis').count(), { timeout: 30_000 }).toBe(1);
+
+    // KPIs: the cards and the two charts, once the stored POs are acknowledged.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.locator('#kpi-fill-rate').waitFor({ timeout: 10_000 });
+          return page.locator('#kpi-fill-rate').textContent();
+        },
+        { timeout: 90_000, interval: 2_000 },
+      )
+      .toMatch(/%$/);
+    expect(await page.locator('svg.chart').count()).toBe(2);
+    expect(await page.locator('svg.chart rect.bar').count()).toBe(14);
+    expect(await page.locator('#kpi-approvals').textContent()).toBe('n/a');
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-kpis.png') });
+
+    // The POs page lists what the API lists.
+    await page.goto(`${system.url}/#purchase-orders`);
+    const listed = (await listAllPurchaseOrders(system.url)).slice(0, 5).map((p) => p.purchaseOrderNumber);
+    await expect
+      .poll(() => page.locator('#table-purchase-orders tbody tr td:first-child').allTextContents(), {
+        timeout: 30_000,
+      })
+      .toEqual(expect.arrayContaining(listed));
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-purchase-orders.png') });
+
+    // A page for a route this deployment lacks says so instead of breaking.
+    await page.goto(`${system.url}/#invoices`);
+    await expect.poll(() => page.locator('.unavailable').count(), { timeout: 10_000 }).toBe(1);
+
+    // Automation: switch notifications off, then find the switch in the audit log.
+    await page.goto(`${system.url}/#automation`);
+    await page.locator('button[data-module=notifications][data-mode=off]').click();
+    await expect
+      .poll(() => page.locator('#table-automation tr:has-text("notifications") td.mode-off').count(), {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    await page.goto(`${system.url}/#audit`);
+    await expect
+      .poll(() => page.locator('#table-audit tbody tr td:nth-child(3)').allTextContents(), {
+        timeout: 10_000,
+      })
+      .toContain('automation.switched');
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-audit.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});

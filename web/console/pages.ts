@@ -1,0 +1,188 @@
+/**
+ * The console's pages as data: a table page is one entry naming its route, where the rows are
+ * and its columns. Adding a page for a new route (invoices, credit memos, …) is one entry here; a
+ * route this deployment does not have (404) renders "not available in this deployment".
+ */
+
+export interface Column {
+  readonly label: string;
+  /** Dotted path in a row: `acknowledgement.state`, `purchaseOrders.length`. */
+  readonly field: string;
+  /** `time` renders an ISO instant as `2026-06-01 14:05 UTC`; `json` as compact JSON. */
+  readonly format?: 'time' | 'json' | 'list';
+}
+
+export interface TablePage {
+  readonly kind: 'table';
+  readonly id: string;
+  readonly title: string;
+  /** GET route with its query string. */
+  readonly route: string;
+  /** Where the rows are in the answer. @default 'items' */
+  readonly rows?: string;
+  readonly columns: readonly Column[];
+  readonly intro?: string;
+}
+
+/** Pages with their own rendering (KPIs, audit search, errors, automation, status). */
+export interface SpecialPage {
+  readonly kind: 'kpis' | 'audit' | 'errors' | 'automation' | 'status';
+  readonly id: string;
+  readonly title: string;
+}
+
+export type Page = TablePage | SpecialPage;
+
+export const PAGES: readonly Page[] = [
+  { kind: 'kpis', id: 'kpis', title: 'KPIs' },
+  {
+    kind: 'table',
+    id: 'deadlines',
+    title: 'POs by deadline',
+    route: '/api/acknowledgements?state=due&hours=168',
+    intro: 'Open acknowledgements due in the next 7 days, soonest first.',
+    columns: [
+      { label: 'PO', field: 'purchaseOrderNumber' },
+      { label: 'Vendor code', field: 'vendorCode' },
+      { label: 'Marketplace', field: 'marketplace' },
+      { label: 'State', field: 'state' },
+      { label: 'Deadline', field: 'deadline', format: 'time' },
+      { label: 'Lines in review', field: 'linesInReview' },
+    ],
+  },
+  {
+    kind: 'table',
+    id: 'review',
+    title: 'Acknowledgements in review',
+    route: '/api/acknowledgements?state=review',
+    columns: [
+      { label: 'PO', field: 'purchaseOrderNumber' },
+      { label: 'Vendor code', field: 'vendorCode' },
+      { label: 'Marketplace', field: 'marketplace' },
+      { label: 'Deadline', field: 'deadline', format: 'time' },
+      { label: 'Lines in review', field: 'linesInReview' },
+      { label: 'Lines', field: 'lines' },
+    ],
+  },
+  {
+    kind: 'table',
+    id: 'purchase-orders',
+    title: 'Purchase orders',
+    route: '/api/purchase-orders?limit=100',
+    columns: [
+      { label: 'PO', field: 'purchaseOrderNumber' },
+      { label: 'Vendor code', field: 'vendorCode' },
+      { label: 'Amazon state', field: 'state' },
+      { label: 'Acknowledgement', field: 'acknowledgement.state' },
+      { label: 'Deadline', field: 'acknowledgement.deadline', format: 'time' },
+      { label: 'PO date', field: 'purchaseOrderDate', format: 'time' },
+      { label: 'Lines', field: 'lineCount' },
+    ],
+  },
+  {
+    kind: 'table',
+    id: 'shipments',
+    title: 'Shipments',
+    route: '/api/shipments',
+    columns: [
+      { label: 'Shipment', field: 'shipmentId' },
+      { label: 'Vendor code', field: 'vendorCode' },
+      { label: 'ASN', field: 'state' },
+      { label: 'Shipped', field: 'shippedDate', format: 'time' },
+      { label: 'ASN due', field: 'asnDeadline', format: 'time' },
+      { label: 'Cartons', field: 'cartons' },
+      { label: 'Pallets', field: 'pallets' },
+    ],
+  },
+  {
+    kind: 'table',
+    id: 'approvals',
+    title: 'Approvals',
+    route: '/api/approvals',
+    columns: [
+      { label: 'Approval', field: 'approvalId' },
+      { label: 'Credit memo', field: 'creditMemoId' },
+      { label: 'Amount', field: 'amount' },
+      { label: 'State', field: 'state' },
+      { label: 'Due', field: 'dueAt', format: 'time' },
+    ],
+  },
+  {
+    kind: 'table',
+    id: 'credit-memos',
+    title: 'Credit memos',
+    route: '/api/credit-memos',
+    columns: [
+      { label: 'Credit memo', field: 'creditMemoId' },
+      { label: 'Marketplace', field: 'marketplace' },
+      { label: 'Amount', field: 'amount' },
+      { label: 'State', field: 'state' },
+      { label: 'Updated', field: 'updatedAt', format: 'time' },
+    ],
+  },
+  {
+    kind: 'table',
+    id: 'invoices',
+    title: 'Invoices',
+    route: '/api/invoices',
+    columns: [
+      { label: 'Invoice', field: 'invoiceNumber' },
+      { label: 'Marketplace', field: 'marketplace' },
+      { label: 'Amount', field: 'amount' },
+      { label: 'State', field: 'state' },
+      { label: 'Updated', field: 'updatedAt', format: 'time' },
+    ],
+  },
+  {
+    kind: 'table',
+    id: 'payments',
+    title: 'Payments',
+    route: '/api/payments',
+    columns: [
+      { label: 'Payment', field: 'paymentId' },
+      { label: 'Amount', field: 'amount' },
+      { label: 'State', field: 'state' },
+      { label: 'Paid', field: 'paidAt', format: 'time' },
+    ],
+  },
+  {
+    kind: 'table',
+    id: 'discrepancies',
+    title: 'Discrepancies',
+    route: '/api/discrepancies',
+    columns: [
+      { label: 'Discrepancy', field: 'discrepancyId' },
+      { label: 'Kind', field: 'kind' },
+      { label: 'Amount', field: 'amount' },
+      { label: 'State', field: 'state' },
+    ],
+  },
+  {
+    kind: 'table',
+    id: 'inventory',
+    title: 'Inventory',
+    route: '/api/inventory',
+    columns: [
+      { label: 'SKU', field: 'sku' },
+      { label: 'On hand', field: 'onHand' },
+      { label: 'Amazon', field: 'amazon' },
+      { label: 'Shopify', field: 'shopify' },
+    ],
+  },
+  {
+    kind: 'table',
+    id: 'alerts',
+    title: 'Alerts',
+    route: '/api/alerts',
+    columns: [
+      { label: 'Alert', field: 'alertId' },
+      { label: 'Severity', field: 'severity' },
+      { label: 'Rule', field: 'rule' },
+      { label: 'At', field: 'at', format: 'time' },
+    ],
+  },
+  { kind: 'errors', id: 'errors', title: 'Errors' },
+  { kind: 'audit', id: 'audit', title: 'Audit log' },
+  { kind: 'automation', id: 'automation', title: 'Automation modes' },
+  { kind: 'status', id: 'status', title: 'System' },
+];
