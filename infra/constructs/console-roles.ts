@@ -99,6 +99,15 @@ export class ConsoleRoles extends Construct {
           actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
           resources: [props.spApiCredentials.secretArn],
         }),
+        // PutSecretValue encrypts the new value with the secret's customer-managed key.
+        new iam.PolicyStatement({
+          sid: 'DataKeyThroughSecretsManager',
+          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [props.dataKey.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${props.table.stack.region}.amazonaws.com` },
+          },
+        }),
       ],
     });
     acknowledgeNagWildcardResource(
