@@ -1,5 +1,7 @@
 import type { Clock } from '../../clock.ts';
-import { documentsPrefix } from '../../domain/archive/layout.ts';
+
+export { invoiceDocumentKeys, invoiceMessageKey } from '../../domain/invoices/keys.ts';
+
 import type { AuditActor } from '../../domain/audit.ts';
 import {
   AlreadyInvoicedError,
@@ -15,6 +17,7 @@ import {
 } from '../../domain/invoices/invoice-payload.ts';
 import { renderInvoicePdf } from '../../domain/invoices/invoice-pdf.ts';
 import type { InvoiceRecord, InvoiceState } from '../../domain/invoices/invoice-record.ts';
+import { invoiceDocumentKeys, invoiceMessageKey } from '../../domain/invoices/keys.ts';
 import { type MarketplaceRule, marketplaceRule, taxRateOf } from '../../domain/invoices/marketplace-rules.ts';
 import { INVOICE_SERIES, type NumberSlot, PARALLEL_RUN_SERIES } from '../../domain/invoices/numbering.ts';
 import { type AcknowledgedCost, validateInvoice } from '../../domain/invoices/validate-invoice.ts';
@@ -114,20 +117,6 @@ export interface IssuedInvoice {
 /** A failure after a number was reserved: the number is voided with this error's message as reason. */
 export class InvoiceIssueError extends AppError {
   readonly retryable = true;
-}
-
-/** The archive keys of an invoice's documents (`documents/invoices/…`, the archive layout). */
-export function invoiceDocumentKeys(
-  invoiceNumber: string,
-  invoiceDate: string,
-): { json: string; pdf: string } {
-  const base = `${documentsPrefix('invoices')}invoiceDocuments/dt=${invoiceDate.slice(0, 10)}/${invoiceNumber}`;
-  return { json: `${base}.json`, pdf: `${base}.pdf` };
-}
-
-/** The outbox key of an invoice's submission: one per number, ever. */
-export function invoiceMessageKey(invoiceNumber: string): string {
-  return `invoice#${invoiceNumber}`;
 }
 
 interface PurchaseOrderToBill {
