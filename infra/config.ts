@@ -200,7 +200,8 @@ export const acornConfigSchema = z
         /**
          * Per vendor code: `live` (invoices go to Amazon through the outbox) or `parallel-run`
          * (generated and archived, never sent, reported beside the vendor's existing invoices),
-         * and the payment terms agreed with Amazon. A vendor code left out runs in `parallel-run`.
+         * and the payment terms agreed with Amazon. A vendor code left out (or not among `vendors`) runs in
+         * `parallel-run`: the safe side.
          */
         vendors: z
           .record(
@@ -281,15 +282,6 @@ export const acornConfigSchema = z
       }
       seen.add(v.vendorCode);
     });
-    for (const code of Object.keys(cfg.invoices.vendors)) {
-      if (!seen.has(code)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['invoices', 'vendors', code],
-          message: `expected one of the vendors' codes (${[...seen].join(', ')})`,
-        });
-      }
-    }
   });
 
 export type AcornConfig = z.output<typeof acornConfigSchema>;

@@ -97,8 +97,8 @@ export class Invoices extends Construct {
       entry: string,
       description: string,
       options: { concurrency?: number } = {},
-    ) => {
-      const fn = outboxWriterFunction(this, fnId, props, {
+    ) =>
+      outboxWriterFunction(this, fnId, props, {
         entry,
         serviceName: SERVICE_NAME,
         description,
@@ -106,10 +106,6 @@ export class Invoices extends Construct {
         ...(options.concurrency ? { reservedConcurrentExecutions: options.concurrency } : {}),
         archivePrefixes: [archive.outbox, archive.documents, archive.audit],
       });
-      // The follow-up re-reads an invoice's archived JSON; nothing else of the archive.
-      fn.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'read', { prefix: archive.documents });
-      return fn;
-    };
 
     this.invoiceShipment = sending(
       'InvoiceShipment',
@@ -135,6 +131,8 @@ export class Invoices extends Construct {
       { concurrency: 1 },
     );
     this.followUpInvoices.runOnSchedule('Schedule', props.schedules.followUp);
+    // It re-sends a queued invoice from its archived JSON: the only function that reads the archive back.
+    this.followUpInvoices.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'read', { prefix: archive.documents });
 
     this.syncPaymentStatuses = sending(
       'SyncPaymentStatuses',
