@@ -132,7 +132,9 @@ export class Invoices extends Construct {
     );
     this.followUpInvoices.runOnSchedule('Schedule', props.schedules.followUp);
     // It re-sends a queued invoice from its archived JSON: the only function that reads the archive back.
-    this.followUpInvoices.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'read', { prefix: archive.documents });
+    this.followUpInvoices.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'read', {
+      prefix: archive.documents,
+    });
 
     this.syncPaymentStatuses = sending(
       'SyncPaymentStatuses',

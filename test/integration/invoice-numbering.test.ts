@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulators, startEmulators } from '#local/runtime/emulators.ts';
-import { DynamoDbNumberSeries } from '#shared/aws/dynamodb-number-series.ts';
 import { invoiceOf } from '#shared/aws/dynamodb-invoices.ts';
+import { DynamoDbNumberSeries } from '#shared/aws/dynamodb-number-series.ts';
 import { gapsOf } from '#shared/domain/invoices/numbering.ts';
 
 const run = promisify(execFile);
@@ -86,13 +86,22 @@ describe(`invoice numbers under ${PROCESSES} OS processes`, () => {
 
     // Assess
     const outcomes = outputs.flatMap(
-      (o) => (JSON.parse(o.stdout.trim().split('\n').at(-1) ?? '{}') as { outcomes: { request: number; po: string; outcome: string; invoiceNumber?: string }[] }).outcomes,
+      (o) =>
+        (
+          JSON.parse(o.stdout.trim().split('\n').at(-1) ?? '{}') as {
+            outcomes: { request: number; po: string; outcome: string; invoiceNumber?: string }[];
+          }
+        ).outcomes,
     );
     expect(outcomes).toHaveLength(REQUESTS);
     const items = [];
-    for await (const page of paginateScan({ client: ddb }, { TableName: 'numbers' })) items.push(...(page.Items ?? []));
+    for await (const page of paginateScan({ client: ddb }, { TableName: 'numbers' }))
+      items.push(...(page.Items ?? []));
 
-    const slots = await new DynamoDbNumberSeries({ client: ddb, tableName: 'numbers' }).list({ legalEntity: 'ACMEREMIT', series: 'INV' }, { limit: 5_000 });
+    const slots = await new DynamoDbNumberSeries({ client: ddb, tableName: 'numbers' }).list(
+      { legalEntity: 'ACMEREMIT', series: 'INV' },
+      { limit: 5_000 },
+    );
     const sequences = slots.map((s) => s.sequence);
     expect(sequences).toEqual(Array.from({ length: slots.length }, (_, i) => i + 1)); // consecutive from 1
     expect(gapsOf(slots)).toEqual([]);
@@ -106,9 +115,13 @@ describe(`invoice numbers under ${PROCESSES} OS processes`, () => {
     expect(voided.every((s) => (s.reason ?? '').length > 0)).toBe(true);
 
     // Every injected failure reserved a number, then voided it with its reason.
-    const injected = outcomes.filter((o) => o.request % FAIL_EVERY === FAIL_EVERY - 1 && o.outcome !== 'NothingToInvoiceError');
+    const injected = outcomes.filter(
+      (o) => o.request % FAIL_EVERY === FAIL_EVERY - 1 && o.outcome !== 'NothingToInvoiceError',
+    );
     expect(injected.length).toBeGreaterThanOrEqual(REQUESTS / FAIL_EVERY / 2);
-    expect(voided.filter((s) => s.reason?.includes('injected failure after reservation'))).toHaveLength(injected.length);
+    expect(voided.filter((s) => s.reason?.includes('injected failure after reservation'))).toHaveLength(
+      injected.length,
+    );
 
     // No PO billed twice, no invoice submitted twice.
     const billed = invoices.flatMap((i) => i.purchaseOrderNumbers);

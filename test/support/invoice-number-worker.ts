@@ -21,7 +21,10 @@ const env = (name: string): string => {
   return value;
 };
 
-const table = { client: new DynamoDBClient({ endpoint: env('DYNAMODB_ENDPOINT') }), tableName: env('TABLE_NAME') };
+const table = {
+  client: new DynamoDBClient({ endpoint: env('DYNAMODB_ENDPOINT') }),
+  tableName: env('TABLE_NAME'),
+};
 const worker = Number(env('WORKER'));
 const workers = Number(env('WORKERS'));
 const requests = Number(env('REQUESTS'));
@@ -46,11 +49,24 @@ function order(po: string): PurchaseOrder {
       shipToParty: { partyId: 'DUS2' },
       billToParty: {
         partyId: 'AMAZON_DE',
-        address: { name: 'Amazon EU S.a r.l., Niederlassung Deutschland', addressLine1: 'Marcel-Breuer-Strasse 12', city: 'Muenchen', postalCode: '80807', countryCode: 'DE' },
+        address: {
+          name: 'Amazon EU S.a r.l., Niederlassung Deutschland',
+          addressLine1: 'Marcel-Breuer-Strasse 12',
+          city: 'Muenchen',
+          postalCode: '80807',
+          countryCode: 'DE',
+        },
         taxInfo: { taxRegistrationType: 'VAT', taxRegistrationNumber: 'DE999999901' },
       },
       items: [
-        { itemSequenceNumber: '00001', amazonProductIdentifier: 'B000000001', vendorProductIdentifier: '4006381333931', orderedQuantity: { amount: 5, unitOfMeasure: 'Eaches', unitSize: 1 }, isBackOrderAllowed: false, netCost: { currencyCode: 'EUR', amount: '12.35' } },
+        {
+          itemSequenceNumber: '00001',
+          amazonProductIdentifier: 'B000000001',
+          vendorProductIdentifier: '4006381333931',
+          orderedQuantity: { amount: 5, unitOfMeasure: 'Eaches', unitSize: 1 },
+          isBackOrderAllowed: false,
+          netCost: { currencyCode: 'EUR', amount: '12.35' },
+        },
       ],
     },
   } as PurchaseOrder;
@@ -62,7 +78,12 @@ const status = (po: string): OrderStatus =>
     purchaseOrderDate: PO_DATE,
     sellingParty: { partyId: 'ACMEDE' },
     shipToParty: { partyId: 'DUS2' },
-    itemStatus: [{ itemSequenceNumber: '00001', acknowledgementStatus: { confirmationStatus: 'ACCEPTED', acceptedQuantity: { amount: 5 } } }],
+    itemStatus: [
+      {
+        itemSequenceNumber: '00001',
+        acknowledgementStatus: { confirmationStatus: 'ACCEPTED', acceptedQuantity: { amount: 5 } },
+      },
+    ],
   }) as OrderStatus;
 const shipped = (po: string): ShippedQuantities => ({
   purchaseOrderNumber: po,
@@ -71,7 +92,9 @@ const shipped = (po: string): ShippedQuantities => ({
   revision: 1,
   shippedDate: SHIPPED,
   confirmedAt: SHIPPED,
-  lines: [{ itemSequenceNumber: '00001', shippedQuantity: { amount: 5, unitOfMeasure: 'Eaches', unitSize: 1 } }],
+  lines: [
+    { itemSequenceNumber: '00001', shippedQuantity: { amount: 5, unitOfMeasure: 'Eaches', unitSize: 1 } },
+  ],
 });
 
 let failNext = false;
@@ -121,15 +144,29 @@ const issue = makeIssueInvoices({
 });
 
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
-const outcomes: { request: number; po: string; outcome: string; invoiceNumber?: string; message?: string }[] = [];
+const outcomes: { request: number; po: string; outcome: string; invoiceNumber?: string; message?: string }[] =
+  [];
 for (let request = worker; request < requests; request += workers) {
   const po = poNumber(request % distinct);
   failNext = request % failEvery === failEvery - 1;
   try {
-    const [invoice] = await issue({ purchaseOrderNumbers: [po], actor: { type: 'system', id: `worker-${worker}` } });
-    outcomes.push({ request, po, outcome: 'issued', ...(invoice ? { invoiceNumber: invoice.invoiceNumber } : {}) });
+    const [invoice] = await issue({
+      purchaseOrderNumbers: [po],
+      actor: { type: 'system', id: `worker-${worker}` },
+    });
+    outcomes.push({
+      request,
+      po,
+      outcome: 'issued',
+      ...(invoice ? { invoiceNumber: invoice.invoiceNumber } : {}),
+    });
   } catch (error) {
-    outcomes.push({ request, po, outcome: (error as Error).name, message: (error as Error).message.slice(0, 300) });
+    outcomes.push({
+      request,
+      po,
+      outcome: (error as Error).name,
+      message: (error as Error).message.slice(0, 300),
+    });
   }
 }
 process.stdout.write(`${JSON.stringify({ worker, outcomes })}\n`);

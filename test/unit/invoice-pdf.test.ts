@@ -19,18 +19,44 @@ function input(country: string, overrides: Partial<InvoiceInput> = {}): InvoiceI
     invoiceNumber: 'ACME-INV-000042',
     invoiceDate: '2026-12-10T10:00:00Z',
     currency: rule.currency,
-    remitTo: { partyId: 'ACMEREMIT', address: REMIT_TO.address, taxRegistrations: registration ? [{ type: registration.type, number: registration.number }] : [] },
+    remitTo: {
+      partyId: 'ACMEREMIT',
+      address: REMIT_TO.address,
+      taxRegistrations: registration ? [{ type: registration.type, number: registration.number }] : [],
+    },
     billTo: {
       partyId: `AMAZON_${country}`,
-      address: { name: `Amazon ${rule.name} Entity`, addressLine1: '1 Buyer Street', city: 'Buyertown', postalCode: '12345', countryCode: country },
-      taxRegistrations: rule.buyerTaxRegistrationRequired ? [{ type: 'VAT', number: `${country}999999999` }] : [],
+      address: {
+        name: `Amazon ${rule.name} Entity`,
+        addressLine1: '1 Buyer Street',
+        city: 'Buyertown',
+        postalCode: '12345',
+        countryCode: country,
+      },
+      taxRegistrations: rule.buyerTaxRegistrationRequired
+        ? [{ type: 'VAT', number: `${country}999999999` }]
+        : [],
     },
     shipTo: { partyId: 'FC01' },
     shipFrom: SHIP_FROM,
     paymentTerms: { type: 'Basic', netDueDays: 60 },
     lines: [
-      { itemSequenceNumber: 1, purchaseOrderNumber: '4Z32PABC', amazonProductIdentifier: 'B000000001', quantity: { amount: 4, unitOfMeasure: 'Eaches', unitSize: 1 }, netCost: rule.currency === 'JPY' ? '1500' : '12.50', ...(rule.tax ? { taxRate: rule.tax.standardRate } : {}) },
-      { itemSequenceNumber: 2, purchaseOrderNumber: '4Z32PABC', vendorProductIdentifier: '4006381333931', quantity: { amount: 2, unitOfMeasure: 'Cases', unitSize: 6 }, netCost: rule.currency === 'JPY' ? '300' : '3.10', ...(rule.tax ? { taxRate: rule.tax.reducedRates[0] } : {}) },
+      {
+        itemSequenceNumber: 1,
+        purchaseOrderNumber: '4Z32PABC',
+        amazonProductIdentifier: 'B000000001',
+        quantity: { amount: 4, unitOfMeasure: 'Eaches', unitSize: 1 },
+        netCost: rule.currency === 'JPY' ? '1500' : '12.50',
+        ...(rule.tax ? { taxRate: rule.tax.standardRate } : {}),
+      },
+      {
+        itemSequenceNumber: 2,
+        purchaseOrderNumber: '4Z32PABC',
+        vendorProductIdentifier: '4006381333931',
+        quantity: { amount: 2, unitOfMeasure: 'Cases', unitSize: 6 },
+        netCost: rule.currency === 'JPY' ? '300' : '3.10',
+        ...(rule.tax ? { taxRate: rule.tax.reducedRates[0] } : {}),
+      },
     ],
     ...overrides,
   };
@@ -43,7 +69,13 @@ describe('the invoice PDF shows what the law asks of the document', () => {
     const { payload } = buildInvoicePayload(input('DE'), rule);
 
     // Act
-    const text = await textOf(renderInvoicePdf(payload, { rule, supplyDate: '2026-12-05T10:00:00Z', descriptions: { 1: 'Frying pan 28 cm' } }));
+    const text = await textOf(
+      renderInvoicePdf(payload, {
+        rule,
+        supplyDate: '2026-12-05T10:00:00Z',
+        descriptions: { 1: 'Frying pan 28 cm' },
+      }),
+    );
 
     // Assess: each item of Art. 226
     for (const expected of [
@@ -114,7 +146,12 @@ describe('the invoice PDF shows what the law asks of the document', () => {
     const rule = MARKETPLACE_RULES.CA!;
     const { payload } = buildInvoicePayload(input('CA'), rule);
     const text = await textOf(renderInvoicePdf(payload, { rule }));
-    for (const expected of ['GST/HST registration number: 123456789RT0001', 'GST/HST at 5 %', 'Amazon Canada Entity', 'Terms of payment: Basic, net 60 days']) {
+    for (const expected of [
+      'GST/HST registration number: 123456789RT0001',
+      'GST/HST at 5 %',
+      'Amazon Canada Entity',
+      'Terms of payment: Basic, net 60 days',
+    ]) {
       expect(text).toContain(expected);
     }
   });
@@ -123,7 +160,15 @@ describe('the invoice PDF shows what the law asks of the document', () => {
     const rule = MARKETPLACE_RULES.FR!;
     const base = input('FR');
     const { payload } = buildInvoicePayload(
-      { ...base, invoiceType: 'CreditNote', invoiceNumber: 'ACME-CN-000001', lines: base.lines.map((l) => ({ ...l, creditNoteDetails: { referenceInvoiceNumber: 'ACME-INV-000042' } })) },
+      {
+        ...base,
+        invoiceType: 'CreditNote',
+        invoiceNumber: 'ACME-CN-000001',
+        lines: base.lines.map((l) => ({
+          ...l,
+          creditNoteDetails: { referenceInvoiceNumber: 'ACME-INV-000042' },
+        })),
+      },
       rule,
     );
     const text = await textOf(renderInvoicePdf(payload, { rule }));

@@ -35,7 +35,10 @@ export const PAYMENT_AFTER_MS = 2 * HOUR;
  * later, PAID — or, for about one invoice in six (by its number, so it is stable), DEDUCTED or
  * PARTIALLY_DEDUCTED (a shortage), so the payments side has something to reconcile.
  */
-export function paymentStatusAt(record: InvoiceRecord, now: number): { status: FinancesInvoiceHeader['invoiceStatus']; since: number } | undefined {
+export function paymentStatusAt(
+  record: InvoiceRecord,
+  now: number,
+): { status: FinancesInvoiceHeader['invoiceStatus']; since: number } | undefined {
   if (!record.accepted || now < record.decidedAt) return undefined;
   const paidAt = record.decidedAt + PAYMENT_AFTER_MS;
   if (now < paidAt) return { status: 'IN_PROGRESS', since: record.decidedAt };
@@ -107,11 +110,17 @@ export function invoiceRoutes(services: SandboxServices): Route[] {
         if (!query.ok) return query.reply;
         const q = query.value;
         const now = services.clock.now().getTime();
-        const after = q.invoicesModifiedAfter ? Date.parse(q.invoicesModifiedAfter) : Number.NEGATIVE_INFINITY;
+        const after = q.invoicesModifiedAfter
+          ? Date.parse(q.invoicesModifiedAfter)
+          : Number.NEGATIVE_INFINITY;
         const headers: FinancesInvoiceHeader[] = [];
         for (const record of services.state.invoices) {
           const country = record.country ?? '';
-          if (SANDBOX_MARKETPLACE_IDS[country] !== q.marketplaceId || record.invoice.invoiceType !== 'Invoice') continue;
+          if (
+            SANDBOX_MARKETPLACE_IDS[country] !== q.marketplaceId ||
+            record.invoice.invoiceType !== 'Invoice'
+          )
+            continue;
           const payment = paymentStatusAt(record, now);
           if (!payment || payment.since <= after) continue;
           const issued = Date.parse(record.invoice.date);
@@ -125,16 +134,30 @@ export function invoiceRoutes(services: SandboxServices): Route[] {
             invoiceIdentifier: `${record.invoice.id}~${vendor}`,
             invoiceStatus: payment.status,
             invoiceType: 'AP_INVENTORY',
-            payer: { partnerId: `AMAZON_${country}`, partnerType: 'AMAZON', partnerName: market?.billTo.name ?? 'Amazon', partnerEntities: [] },
+            payer: {
+              partnerId: `AMAZON_${country}`,
+              partnerType: 'AMAZON',
+              partnerName: market?.billTo.name ?? 'Amazon',
+              partnerEntities: [],
+            },
             payee: { partnerId: vendor, partnerType: 'VENDOR', partnerEntities: [vendor] },
             issueDate: new Date(issued).toISOString(),
             dueDate: new Date(issued + 60 * 24 * HOUR).toISOString(),
-            ...(record.invoice.paymentTerms?.netDueDays !== undefined ? { paymentTerms: `NET${record.invoice.paymentTerms.netDueDays}` } : {}),
-            invoiceAmount: { currencyCode: record.invoice.invoiceTotal.currencyCode ?? market?.currency ?? 'USD', currencyAmount: total },
+            ...(record.invoice.paymentTerms?.netDueDays !== undefined
+              ? { paymentTerms: `NET${record.invoice.paymentTerms.netDueDays}` }
+              : {}),
+            invoiceAmount: {
+              currencyCode: record.invoice.invoiceTotal.currencyCode ?? market?.currency ?? 'USD',
+              currencyAmount: total,
+            },
             relatedIdentifiers: [
               {
                 relatedIdentifierName: 'PURCHASE_ORDER_IDS',
-                relatedIdentifierValue: [...new Set((record.invoice.items ?? []).map((i) => i.purchaseOrderNumber ?? '').filter(Boolean))],
+                relatedIdentifierValue: [
+                  ...new Set(
+                    (record.invoice.items ?? []).map((i) => i.purchaseOrderNumber ?? '').filter(Boolean),
+                  ),
+                ],
               },
             ],
             creationDate: new Date(record.receivedAt).toISOString(),
@@ -145,7 +168,10 @@ export function invoiceRoutes(services: SandboxServices): Route[] {
         const start = Number(q.nextToken ?? '0');
         const page = headers.slice(start, start + PAGE);
         const next = start + PAGE < headers.length ? String(start + PAGE) : undefined;
-        return { status: 200, body: { invoices: page, numOfRecords: page.length, ...(next ? { nextToken: next } : {}) } };
+        return {
+          status: 200,
+          body: { invoices: page, numOfRecords: page.length, ...(next ? { nextToken: next } : {}) },
+        };
       },
     },
   ];
