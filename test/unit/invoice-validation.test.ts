@@ -394,6 +394,12 @@ describe('bad input to the invoicing use case', () => {
     );
     expect(world.series.slots.size).toBe(0);
     expect(world.sender.sent).toEqual([]);
+    expect(world.events.published).toEqual([
+      expect.objectContaining({
+        detailType: 'InvoiceFailed',
+        detail: expect.objectContaining({ stage: 'validation' }),
+      }),
+    ]);
   });
 
   it('refuses a PO with no accepted lines', async () => {

@@ -3,13 +3,8 @@ import { DETAIL_TYPE, EVENT_SOURCE } from '../../events.ts';
 import { invoiceSchema } from '../../sp-api/schemas/invoices.ts';
 import type { VendorTransactionsApi } from '../../sp-api/vendor-transactions.ts';
 import { parseOrThrow } from '../../validation.ts';
-import {
-  dispatchInvoice,
-  INVOICING_ACTOR,
-  type InvoicingDeps,
-  submitInvoice,
-  updateInvoice,
-} from './issue-invoices.ts';
+import type { InvoicingDeps } from './issue-invoices.ts';
+import { dispatchInvoice, INVOICING_ACTOR, submitInvoice, updateInvoice } from './submit-invoice.ts';
 
 /** Amazon's rule: an invoice still `Processing` this long after submission was accepted. */
 export const ACCEPTED_AFTER_MS = 15 * 60_000;

@@ -2,7 +2,8 @@ import { marketplaceRule } from '../../domain/invoices/marketplace-rules.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '../../events.ts';
 import type { VendorInvoicesApi } from '../../sp-api/vendor-invoices.ts';
 import type { CursorStore } from '../ports.ts';
-import { INVOICING_ACTOR, type InvoicingDeps, updateInvoice } from './issue-invoices.ts';
+import type { InvoicingDeps } from './issue-invoices.ts';
+import { INVOICING_ACTOR, updateInvoice } from './submit-invoice.ts';
 
 /** How far back the first poll of a marketplace reaches. */
 export const FIRST_POLL_LOOKBACK_MS = 30 * 24 * 3_600_000;
