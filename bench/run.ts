@@ -162,6 +162,18 @@ async function main(): Promise<void> {
     console.log(shipments.stdout.trimEnd());
     if (shipments.status !== 0) console.log(`  shipments bench failed: ${shipments.stderr}`);
 
+    section('g. Invoicing: invoices built + validated per second on one core, PDF render time');
+    const invoicing = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'bench', 'invoices.ts')],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      },
+    );
+    console.log(invoicing.stdout.trimEnd());
+    if (invoicing.status !== 0) console.log(`  invoicing bench failed: ${invoicing.stderr}`);
+
     const resultsDir = join(PROJECT_ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
     const resultsFile = join(resultsDir, 'latest.json');

@@ -189,6 +189,54 @@ export const acornConfigSchema = z
         checkDeadlines: scheduleExpression.default('rate(5 minutes)'),
       })
       .prefault({}),
+    /** Invoicing: number prefix, how each vendor code is invoiced, the follow-up schedules. */
+    invoices: z
+      .strictObject({
+        /** Prefix of invoice numbers (`ACME` → `ACME-INV-000001`); default: the remit-to party id's letters and digits. */
+        numberPrefix: z
+          .string()
+          .regex(/^[A-Z0-9]{2,10}$/, '2–10 upper-case letters or digits')
+          .optional(),
+        /**
+         * Per vendor code: `live` (invoices go to Amazon through the outbox) or `parallel-run`
+         * (generated and archived, never sent, reported beside the vendor's existing invoices),
+         * and the payment terms agreed with Amazon. A vendor code left out (or not among `vendors`) runs in
+         * `parallel-run`: the safe side.
+         */
+        vendors: z
+          .record(
+            vendorCode,
+            z.strictObject({
+              invoicing: z.enum(['live', 'parallel-run']).default('parallel-run'),
+              paymentTerms: z
+                .strictObject({
+                  type: z
+                    .enum([
+                      'Basic',
+                      'EndOfMonth',
+                      'FixedDate',
+                      'Proximo',
+                      'PaymentDueUponReceiptOfInvoice',
+                      'LetterofCredit',
+                    ])
+                    .default('Basic'),
+                  netDueDays: z.number().int().min(0).max(365),
+                  discountPercent: z
+                    .string()
+                    .regex(/^\d+(\.\d+)?$/, 'a percentage such as "2"')
+                    .optional(),
+                  discountDueDays: z.number().int().min(0).max(365).optional(),
+                })
+                .optional(),
+            }),
+          )
+          .default({}),
+        /** How often submitted invoices' transaction status is read (and queued ones pushed on). */
+        followUp: scheduleExpression.default('rate(5 minutes)'),
+        /** How often the Finances Invoices API is polled for payment statuses. */
+        pollPaymentStatus: scheduleExpression.default('rate(1 hour)'),
+      })
+      .prefault({}),
     /** Every automation starts in `simulate` in a new deployment until an operator switches it. */
     automation: z.partialRecord(automationModuleSchema, automationModeSchema).default({}),
     archive: z

@@ -52,6 +52,25 @@ export function toRuntimeConfig(config: AcornConfig): RuntimeConfig {
         })),
       },
       initialLookbackDays: config.initialLookbackDays,
+      invoices: {
+        legalEntity: config.parties.remitTo.partyId,
+        numberPrefix:
+          config.invoices.numberPrefix ??
+          (config.parties.remitTo.partyId
+            .toUpperCase()
+            .replace(/[^A-Z0-9]/g, '')
+            .slice(0, 10) ||
+            'INV'),
+        remitTo: config.parties.remitTo,
+        vendors: config.vendors.map((vendor) => {
+          const own = config.invoices.vendors[vendor.vendorCode];
+          return {
+            vendorCode: vendor.vendorCode,
+            invoicing: own?.invoicing ?? 'parallel-run',
+            ...(own?.paymentTerms ? { paymentTerms: own.paymentTerms } : {}),
+          };
+        }),
+      },
     },
     'runtime configuration',
   );

@@ -33,4 +33,13 @@ export const DETAIL_TYPE = {
   returnReceived: 'ReturnReceived',
   /** Amazon asks for a credit (debit note, remittance deduction, API); detail: shared/domain/credit-memos/credit-request.ts. */
   creditRequested: 'CreditRequested',
+  // Invoicing (source EVENT_SOURCE.invoices); details built in shared/use-cases/invoices/.
+  /** Amazon took an invoice (202, transaction id): `{ invoiceNumber, vendorCode, marketplace, transactionId, total, currency, purchaseOrderNumbers }`. */
+  invoiceSubmitted: 'InvoiceSubmitted',
+  /** Still Processing 15 minutes after submission, Amazon's way of saying accepted. */
+  invoiceAccepted: 'InvoiceAccepted',
+  /** Amazon refused an invoice (transaction Failure or a 4xx): its errors are in `errors`; an alert. */
+  invoiceFailed: 'InvoiceFailed',
+  /** The Finances Invoices API reported a new payment status: `{ invoiceNumber, before, after }`. */
+  invoicePaymentStatusChanged: 'InvoicePaymentStatusChanged',
 } as const;

@@ -6,6 +6,7 @@ import { Analytics } from '../constructs/analytics.ts';
 import { ConsoleApi } from '../constructs/console-api.ts';
 import { ConsoleRoles } from '../constructs/console-roles.ts';
 import { ConsoleWeb } from '../constructs/console-web.ts';
+import { Invoices } from '../constructs/invoices.ts';
 import { PurchaseOrders } from '../constructs/purchase-orders.ts';
 import { Shipments } from '../constructs/shipments.ts';
 import { VendorIngest } from '../constructs/vendor-ingest.ts';
@@ -39,6 +40,8 @@ export class StatelessStack extends Stack {
   readonly shipments: Shipments;
   /** Archive export, Glue tables, Athena workgroup and named queries. */
   readonly analytics: Analytics;
+  /** Invoices: generation, numbering, validation, submission, payment status. */
+  readonly invoices: Invoices;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     const { config, stateful, ...stackProps } = props;
@@ -92,6 +95,17 @@ export class StatelessStack extends Stack {
       schedules: config.shipments,
     });
 
+    this.invoices = new Invoices(this, 'Invoices', {
+      table: stateful.table,
+      eventBus: stateful.eventBus,
+      archiveBucket: stateful.archiveBucket,
+      inboxBucket: stateful.inboxBucket,
+      spApiCredentials: stateful.spApiCredentials,
+      runtimeConfig,
+      api: this.consoleApi.api,
+      authorizer: this.consoleApi.authorizer,
+      schedules: config.invoices,
+    });
     this.analytics = new Analytics(this, 'Analytics', {
       table: stateful.table,
       archiveBucket: stateful.archiveBucket,

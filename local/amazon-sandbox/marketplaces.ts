@@ -324,6 +324,56 @@ export const SANDBOX_MARKETPLACES: Readonly<Record<string, SandboxMarketplace>> 
     addressesOnPo: true,
     creditNotesAccepted: false,
   },
+  // Invoicing covers these too (shared/domain/invoices/marketplace-rules.ts).
+  MX: {
+    code: 'MX',
+    countryCode: 'MX',
+    currency: 'MXN',
+    minorDigits: 2,
+    perEur: 19.5,
+    buyingPartyId: 'AMZMX',
+    billTo: {
+      partyId: 'AMAZON_MX',
+      name: 'Servicios Comerciales Amazon Mexico S. de R.L. de C.V.',
+      addressLine1: 'Juan Salvador Agraz 73',
+      city: 'Ciudad de Mexico',
+      postalCode: '05348',
+      stateOrRegion: 'CDMX',
+    },
+    fulfilmentCenters: [
+      fc('MEX1', 'Amazon Mexico Fulfillment', 'Av. Tepotzotlan 2', '54605', 'Tepotzotlan', 'MEX'),
+    ],
+    addressesOnPo: false,
+    creditNotesAccepted: false,
+  },
+  BE: {
+    code: 'BE',
+    countryCode: 'BE',
+    currency: 'EUR',
+    minorDigits: 2,
+    perEur: 1,
+    buyingPartyId: 'AMZBE',
+    billTo: euBillTo('BE', 'Belgian Branch', 'Avenue Louise 54', '1050', 'Bruxelles', 'BE0999999901'),
+    fulfilmentCenters: [
+      fc('BRU1', 'Amazon Fulfillment Belgium', 'Rue de l Industrie 10', '1400', 'Nivelles'),
+    ],
+    addressesOnPo: true,
+    creditNotesAccepted: true,
+  },
+  IE: {
+    code: 'IE',
+    countryCode: 'IE',
+    currency: 'EUR',
+    minorDigits: 2,
+    perEur: 1,
+    buyingPartyId: 'AMZIE',
+    billTo: euBillTo('IE', 'Irish Branch', 'One Burlington Plaza', 'D04 RH96', 'Dublin', 'IE9999999WA'),
+    fulfilmentCenters: [
+      fc('DUB4', 'Amazon Fulfillment Ireland', 'Baldonnell Business Park', 'D22 X4N1', 'Dublin'),
+    ],
+    addressesOnPo: true,
+    creditNotesAccepted: true,
+  },
 };
 
 /**

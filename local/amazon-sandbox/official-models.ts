@@ -20,6 +20,8 @@ export const VENDOR_MODEL_FILES = {
   vendorInvoices: 'vendorInvoices.json',
   vendorShipments: 'vendorShipments.json',
   vendorTransactionStatus: 'vendorTransactionStatus.json',
+  // Invoice payment statuses (getInvoiceHeaders), which the sandbox also serves.
+  financesInvoices: 'financesInvoices_2026-06-25.json',
 } as const;
 
 /** Name of one of the vendor models. */

@@ -99,6 +99,49 @@ export const runtimeConfigSchema = z.strictObject({
       .min(1),
   }),
   initialLookbackDays: z.number().int().positive(),
+  /** Invoicing (absent in configurations made before it; its functions then fail at init). */
+  invoices: z
+    .strictObject({
+      legalEntity: z.string(),
+      numberPrefix: z.string(),
+      remitTo: z.strictObject({
+        partyId: z.string(),
+        address: z.strictObject({
+          name: z.string(),
+          addressLine1: z.string(),
+          addressLine2: z.string().optional(),
+          city: z.string(),
+          stateOrRegion: z.string().optional(),
+          postalCode: z.string(),
+          countryCode: z.string(),
+        }),
+        taxRegistrations: z.array(
+          z.strictObject({ type: z.enum(['VAT', 'GST']), number: z.string(), country: z.string() }),
+        ),
+      }),
+      vendors: z.array(
+        z.strictObject({
+          vendorCode: z.string(),
+          invoicing: z.enum(['live', 'parallel-run']),
+          paymentTerms: z
+            .strictObject({
+              type: z.enum([
+                'Basic',
+                'EndOfMonth',
+                'FixedDate',
+                'Proximo',
+                'PaymentDueUponReceiptOfInvoice',
+                'LetterofCredit',
+              ]),
+              netDueDays: z.number().int(),
+              discountPercent: z.string().optional(),
+              discountDueDays: z.number().int().optional(),
+            })
+            .optional(),
+        }),
+      ),
+    })
+    .optional(),
 });
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 

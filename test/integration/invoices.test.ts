@@ -1,0 +1,237 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
+import { packShipment, toShipmentCsv } from '#local/warehouse/shipment-files.ts';
+import { invoiceOf } from '#shared/aws/dynamodb-invoices.ts';
+import { departureWindow } from '#shared/domain/shipments/fulfilment.ts';
+import { DETAIL_TYPE } from '#shared/events.ts';
+import { lwaTokenResponseSchema } from '#shared/sp-api/schemas/lwa.ts';
+import type { PurchaseOrder } from '#shared/sp-api/schemas/orders.ts';
+import { startTestSystem, tableItems } from '../support/local-system.ts';
+import { officialModels } from '../support/official-models.ts';
+
+type System = Awaited<ReturnType<typeof startTestSystem>>;
+
+async function dropInInbox(system: System, key: string, body: string): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: system.runtime.endpoints.s3,
+    region: system.runtime.env.AWS_REGION ?? 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await s3.send(
+      new PutObjectCommand({ Bucket: system.runtime.physicalName('InboxBucket'), Key: key, Body: body }),
+    );
+  } finally {
+    s3.destroy();
+  }
+}
+
+async function sandboxGet(system: System, path: string): Promise<unknown> {
+  const credentials = system.sandbox.credentials();
+  const token = await fetch(`${system.sandbox.url}/auth/o2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: credentials.refreshTokens[0]!,
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+    }),
+  });
+  const { access_token } = lwaTokenResponseSchema.parse(await token.json());
+  const res = await fetch(`${system.sandbox.url}${path}`, {
+    headers: { 'x-amz-access-token': access_token },
+  });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+async function invoices(system: System) {
+  return (await tableItems(system)).filter((i) => i.type?.S === 'Invoice').map(invoiceOf);
+}
+
+const listSchema = z.object({
+  invoices: z.array(
+    z.object({
+      invoiceNumber: z.string(),
+      state: z.string(),
+      pdf: z.string(),
+      paymentStatus: z.string().optional(),
+    }),
+  ),
+});
+
+/** A signed-in operator: every console route checks the caller's group. */
+const operatorToken = (system: { signIn(request: { username: string; groups: string[] }): string }) =>
+  system.signIn({ username: 'olga', groups: ['operator'] });
+
+describe('invoicing on the local system', () => {
+  let system: System;
+  let order: PurchaseOrder;
+  let csv: string;
+
+  beforeAll(async () => {
+    // A live vendor code in the EU (ACMEDE or ACMEUK) whose POs are accepted.
+    system = await startTestSystem({ poGeneration: { backlog: 40, perHour: 0 } });
+    await vi.waitFor(
+      async () => {
+        const items = await tableItems(system);
+        if (!items.some((i) => i.type?.S === 'StockPosition') || !items.some((i) => i.pk?.S === 'CATALOG')) {
+          throw new Error('vendor files not imported yet');
+        }
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    await system.runtime.invoke('PullPurchaseOrders', {});
+    order = await vi.waitFor(
+      () => {
+        for (const po of system.sandbox.purchaseOrders()) {
+          const vendor = po.orderDetails?.sellingParty?.partyId;
+          if (vendor !== 'ACMEDE' && vendor !== 'ACMEUK') continue;
+          if (po.purchaseOrderState !== 'Acknowledged' || !departureWindow(po, 2)) continue;
+          const status = system.sandbox.purchaseOrderStatus(po.purchaseOrderNumber);
+          if (status?.itemStatus.some((i) => (i.acknowledgementStatus?.acceptedQuantity?.amount ?? 0) > 0))
+            return po;
+        }
+        throw new Error('no EU PO acknowledged yet');
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    const status = system.sandbox.purchaseOrderStatus(order.purchaseOrderNumber)!;
+    const window = departureWindow(order, 2)!;
+    let shipDate = system.runtime.clock.now().toISOString();
+    if (shipDate < window.start) shipDate = window.start;
+    if (shipDate > window.end) shipDate = window.end;
+    const lines = order.orderDetails!.items.flatMap((item) => {
+      const accepted =
+        status.itemStatus.find((s) => s.itemSequenceNumber === item.itemSequenceNumber)?.acknowledgementStatus
+          ?.acceptedQuantity?.amount ?? 0;
+      return accepted > 0
+        ? [
+            {
+              ean: item.vendorProductIdentifier!,
+              unitOfMeasure:
+                item.orderedQuantity.unitOfMeasure === 'Cases' ? ('Cases' as const) : ('Eaches' as const),
+              unitSize:
+                item.orderedQuantity.unitOfMeasure === 'Cases' ? (item.orderedQuantity.unitSize ?? 1) : 1,
+              quantity: accepted,
+              lotNumber: 'L2611-01',
+            },
+          ]
+        : [];
+    });
+    csv = toShipmentCsv(
+      packShipment(
+        {
+          shipmentId: 'IT-INV-1',
+          shipDate,
+          purchaseOrders: [{ purchaseOrderNumber: order.purchaseOrderNumber, lines }],
+        },
+        { firstSerial: 7000 },
+      ).rows,
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    await system?.dispose();
+  });
+
+  it('invoices a confirmed shipment, submits it to Amazon once, follows it to accepted and serves its PDF', async () => {
+    // Act: the shipment is confirmed; ShipmentConfirmed starts the invoice.
+    await dropInInbox(system, 'shipments/IT-INV-1.csv', csv);
+    await vi.waitFor(
+      async () => {
+        await system.runtime.invoke('FollowUpShipments', {});
+        if (
+          !system.runtime
+            .publishedEvents()
+            .some((p) => p.event['detail-type'] === DETAIL_TYPE.shipmentConfirmed)
+        )
+          throw new Error('not confirmed yet');
+      },
+      { timeout: 90_000, interval: 1000 },
+    );
+    const [invoice] = await vi.waitFor(
+      async () => {
+        const found = (await invoices(system)).filter((i) =>
+          i.purchaseOrderNumbers.includes(order.purchaseOrderNumber),
+        );
+        if (found[0]?.state !== 'submitted') throw new Error(`no submitted invoice yet (${found[0]?.state})`);
+        return found;
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+
+    // Assess: Amazon got exactly this invoice, valid against the official model.
+    const received = system.sandbox.invoices().filter((r) => r.invoice.id === invoice!.invoiceNumber);
+    expect(received).toHaveLength(1);
+    expect(officialModels().validate('vendorInvoices', 'Invoice', received[0]!.invoice)).toEqual([]);
+    expect(received[0]!.invoice.invoiceTotal.amount).toBe(invoice!.total);
+    expect(invoice!.invoiceNumber).toMatch(/^ACME-INV-\d{6}$/);
+    expect(invoice!.marketplace).toMatch(/^(DE|FR|IT|ES|GB)$/);
+
+    // The follow-up: still Processing 15 minutes (15 s at 60×) after submission → accepted.
+    await vi.waitFor(
+      async () => {
+        await system.runtime.invoke('FollowUpInvoices', {});
+        const now = (await invoices(system)).find((i) => i.invoiceNumber === invoice!.invoiceNumber);
+        if (now?.state !== 'accepted') throw new Error(`still ${now?.state}`);
+      },
+      { timeout: 60_000, interval: 2000 },
+    );
+    expect(system.runtime.publishedEvents().map((p) => p.event['detail-type'])).toContain(
+      DETAIL_TYPE.invoiceAccepted,
+    );
+
+    // The console API lists it, and its PDF opens.
+    const list = listSchema.parse(
+      await (
+        await fetch(`${system.url}/api/invoices`, {
+          headers: { authorization: `Bearer ${operatorToken(system)}` },
+        })
+      ).json(),
+    );
+    const row = list.invoices.find((i) => i.invoiceNumber === invoice!.invoiceNumber);
+    expect(row?.state).toBe('accepted');
+    const pdf = await fetch(`${system.url}${row!.pdf}`, {
+      headers: { authorization: `Bearer ${operatorToken(system)}` },
+    });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+
+    // Amazon's Finances Invoices API reports it (IN_PROGRESS) in the official model's shape, and the poll records it.
+    const marketplaceId = {
+      DE: 'A1PA6795UKMFR9',
+      FR: 'A13V1IB3VIYZZH',
+      IT: 'APJ6JRA9NG5V4',
+      ES: 'A1RKKUPIHCS9HS',
+      GB: 'A1F83G8C2ARO7P',
+    }[invoice!.marketplace]!;
+    const headers = await sandboxGet(
+      system,
+      `/finances/invoices/2026-06-25/invoices?marketplaceId=${marketplaceId}`,
+    );
+    expect(officialModels().validateResponse('getInvoiceHeaders', 200, headers)).toEqual([]);
+    await system.runtime.invoke('SyncPaymentStatuses', {});
+    const synced = (await invoices(system)).find((i) => i.invoiceNumber === invoice!.invoiceNumber);
+    expect(synced?.paymentStatus).toBe('IN_PROGRESS');
+  });
+
+  it('refuses an on-demand invoice for a PO already billed, naming the PO', async () => {
+    const res = await fetch(`${system.url}/api/invoices`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken(system)}` },
+      body: JSON.stringify({ purchaseOrderNumbers: [order.purchaseOrderNumber] }),
+    });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { issues: { path: string; message: string }[] };
+    expect(body.issues[0]?.message).toContain(order.purchaseOrderNumber);
+  });
+});
