@@ -34,3 +34,15 @@ export const DETAIL_TYPE = {
   /** Amazon asks for a credit (debit note, remittance deduction, API); detail: shared/domain/credit-memos/credit-request.ts. */
   creditRequested: 'CreditRequested',
 } as const;
+
+/** Inventory (issue #9): under EVENT_SOURCE.inventory. */
+export const INVENTORY_DETAIL_TYPE = {
+  /** A SKU's stock or commitments changed (count, PO reservation, Shopify order): detail `{ skus, cause }`. */
+  stockPositionChanged: 'StockPositionChanged',
+  /** A Shopify order (or its refund) was applied: detail `{ orderId, topic, skus }` (no customer data). */
+  shopifyOrderReceived: 'ShopifyOrderReceived',
+  /** The reconciliation found Shopify's available off what Acorn expected: detail `{ drifts: [{ sku, expected, actual }] }`. */
+  inventoryDriftDetected: 'InventoryDriftDetected',
+  /** A stock file or push had rows Acorn did not use: detail `{ source, problems, totalProblems }`. */
+  stockPositionsRejected: 'StockPositionsRejected',
+} as const;
