@@ -33,6 +33,9 @@ export const LOCAL_APPROVAL_LINK_KEY = 'local-approval-link-key-for-npm-start-on
  */
 export const SP_API_CREDENTIALS_PLACEHOLDER = { clientId: '', clientSecret: '', refreshTokens: {} };
 
+/** Initial value of the ShopifyCredentials secret: the shape the functions expect, to be filled. */
+export const SHOPIFY_CREDENTIALS_PLACEHOLDER = { shopDomain: '', clientId: '', clientSecret: '' };
+
 /** Days Athena query results are kept. */
 export const QUERY_RESULTS_DAYS = 30;
 
@@ -72,6 +75,8 @@ export class StatefulStack extends Stack {
   readonly spApiCredentials: secretsmanager.Secret;
   /** HMAC key of the approval links (shared/domain/approvals/approval-link.ts). */
   readonly approvalLinkKey: secretsmanager.Secret;
+  /** The Shopify app's credentials (`{ shopDomain, clientId, clientSecret }`, docs/deployment.md). */
+  readonly shopifyCredentials: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     const { config, ...stackProps } = props;
@@ -211,6 +216,20 @@ export class StatefulStack extends Stack {
     );
     // Locally a fixed key: the local system is a demo, and tests forge links against it on purpose.
     wiring.registerSecret('ApprovalLinkKey', this.approvalLinkKey, { current: LOCAL_APPROVAL_LINK_KEY });
+
+    this.shopifyCredentials = new secretsmanager.Secret(this, 'ShopifyCredentials', {
+      description: `Acorn ${config.name}: Shopify app (shop domain, client id, client secret) for the inventory sync`,
+      encryptionKey: this.dataKey,
+      secretStringValue: SecretValue.unsafePlainText(JSON.stringify(SHOPIFY_CREDENTIALS_PLACEHOLDER)),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      this.shopifyCredentials,
+      'AwsSolutions-SMG4',
+      'The client secret is issued and rotated in the Shopify Dev Dashboard, not by a Secrets Manager rotation function; the operator puts the new one here (docs/deployment.md). Access tokens are not stored: they are fetched with the client-credentials grant and live 24 h in memory.',
+    );
+    // Locally the value is set by local/system.ts, pointing at the Shopify sandbox.
+    wiring.registerSecret('ShopifyCredentials', this.shopifyCredentials);
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ArchiveBucketName', { value: this.archiveBucket.bucketName });

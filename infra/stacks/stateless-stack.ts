@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { AcornConfig } from '../config.ts';
 import { Analytics } from '../constructs/analytics.ts';
 import { ConsoleApi } from '../constructs/console-api.ts';
+import { Inventory } from '../constructs/inventory.ts';
 import { PurchaseOrders } from '../constructs/purchase-orders.ts';
 import { Shipments } from '../constructs/shipments.ts';
 import { VendorIngest } from '../constructs/vendor-ingest.ts';
@@ -32,6 +33,8 @@ export class StatelessStack extends Stack {
   readonly shipments: Shipments;
   /** Archive export, Glue tables, Athena workgroup and named queries. */
   readonly analytics: Analytics;
+  /** Inventory shared between Amazon and Shopify. */
+  readonly inventory: Inventory;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     const { config, stateful, ...stackProps } = props;
@@ -70,6 +73,19 @@ export class StatelessStack extends Stack {
       api: this.consoleApi.api,
       authorizer: this.consoleApi.authorizer,
       schedules: config.shipments,
+    });
+
+    this.inventory = new Inventory(this, 'Inventory', {
+      table: stateful.table,
+      eventBus: stateful.eventBus,
+      archiveBucket: stateful.archiveBucket,
+      spApiCredentials: stateful.spApiCredentials,
+      shopifyCredentials: stateful.shopifyCredentials,
+      runtimeConfig,
+      api: this.consoleApi.api,
+      authorizer: this.consoleApi.authorizer,
+      shopifyEnabled: config.inventory.shopify.enabled,
+      reconcileSchedule: config.inventory.shopify.reconcile,
     });
 
     this.analytics = new Analytics(this, 'Analytics', {
