@@ -214,7 +214,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     clock: clockProxy,
     stateDir: join(dataDir, 'shopify-sandbox'),
     skus: [...skusByEan(sandbox.vendorFiles(clockProxy.now()).catalogCsv).values()],
-    ...((options.shopifyOrders ?? ((options.schedules ?? true) ? { perHour: 6, fulfilAfterMinutes: 120 } : undefined))
+    ...((options.shopifyOrders ??
+    ((options.schedules ?? true) ? { perHour: 6, fulfilAfterMinutes: 120 } : undefined))
       ? { orderGeneration: options.shopifyOrders ?? { perHour: 6, fulfilAfterMinutes: 120 } }
       : {}),
   });

@@ -1,5 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import { type HttpApi, HttpMethod, HttpNoneAuthorizer, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -49,7 +54,12 @@ export class Inventory extends Construct {
     super(scope, id);
     const runtimeConfig = JSON.stringify(props.runtimeConfig);
     const recording = (fnId: string, entry: string, description: string, serviceName = SERVICE_NAME) => {
-      const fn = new NodeFunction(this, fnId, { entry, serviceName, description, timeout: Duration.seconds(30) });
+      const fn = new NodeFunction(this, fnId, {
+        entry,
+        serviceName,
+        description,
+        timeout: Duration.seconds(30),
+      });
       fn.setEnvironment(RUNTIME_CONFIG_ENV, runtimeConfig);
       fn.bindTable('TABLE_NAME', props.table, 'readWrite');
       fn.bindEventBus('EVENT_BUS_NAME', props.eventBus);
@@ -61,7 +71,12 @@ export class Inventory extends Construct {
       'functions/inventory/push-stock-positions.ts',
       'POST /api/inventory/positions: stock counts from the ERP/WMS',
     );
-    this.pushStockPositions.serveHttp(props.api, HttpMethod.POST, '/api/inventory/positions', props.authorizer);
+    this.pushStockPositions.serveHttp(
+      props.api,
+      HttpMethod.POST,
+      '/api/inventory/positions',
+      props.authorizer,
+    );
 
     this.listInventory = new NodeFunction(this, 'ListInventory', {
       entry: 'functions/console-api/list-inventory.ts',
@@ -83,7 +98,12 @@ export class Inventory extends Construct {
     );
     this.receiveShopifyWebhook.bindSecret('SHOPIFY_SECRET_ID', props.shopifyCredentials, 'read');
     // Shopify cannot sign with AWS credentials: the HMAC of the body is the route's authentication.
-    this.receiveShopifyWebhook.serveHttp(props.api, HttpMethod.POST, '/webhooks/shopify', new HttpNoneAuthorizer());
+    this.receiveShopifyWebhook.serveHttp(
+      props.api,
+      HttpMethod.POST,
+      '/webhooks/shopify',
+      new HttpNoneAuthorizer(),
+    );
 
     const syncing = (fnId: string, entry: string, description: string) => {
       const fn = outboxWriterFunction(this, fnId, props, {

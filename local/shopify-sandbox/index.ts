@@ -97,8 +97,10 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
   const bucket = options.bucket ?? BUCKET;
   const file = options.stateDir ? join(options.stateDir, 'store.json') : undefined;
   const nowIso = () => clock.now().toISOString();
-  let state: StoreState =
-    file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoreState) : newStore(options.skus, nowIso());
+  const state: StoreState =
+    file && existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as StoreState)
+      : newStore(options.skus, nowIso());
   for (const sku of options.skus) addItem(state, sku, nowIso());
   const save = () => {
     if (!file || !options.stateDir) return;
@@ -114,12 +116,16 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
   const faults: WebhookFaults = {};
   const held: (() => Promise<void>)[] = [];
   const inFlight = new Set<Promise<void>>();
-  const mutationLog: { at: string; sku: string; from: number; to: number; outcome: 'applied' | 'stale' }[] = [];
+  const mutationLog: { at: string; sku: string; from: number; to: number; outcome: 'applied' | 'stale' }[] =
+    [];
 
   function refill(): number {
     const now = clock.now().getTime();
     tokenBucket = {
-      available: Math.min(bucket.maximumAvailable, tokenBucket.available + ((now - tokenBucket.at) / 1000) * bucket.restoreRate),
+      available: Math.min(
+        bucket.maximumAvailable,
+        tokenBucket.available + ((now - tokenBucket.at) / 1000) * bucket.restoreRate,
+      ),
       at: now,
     };
     return tokenBucket.available;
@@ -176,33 +182,66 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
   function graphql(query: string, variables: Record<string, unknown>): { status: number; body: unknown } {
     const op = /^\s*(query|mutation)\s+(\w+)/.exec(query)?.[2] ?? '';
     const ids = Array.isArray(variables.ids) ? (variables.ids as string[]) : [];
-    const requested = op === 'AcornInventoryItemsBySku' ? 252 : op === 'AcornLocations' ? 52 : op === 'AcornAvailable' ? 3 * ids.length + 1 : 10;
+    const requested =
+      op === 'AcornInventoryItemsBySku'
+        ? 252
+        : op === 'AcornLocations'
+          ? 52
+          : op === 'AcornAvailable'
+            ? 3 * ids.length + 1
+            : 10;
     if (refill() < requested) {
       return {
         status: 200,
         body: {
-          errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
-          extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() } },
+          errors: [
+            {
+              message: 'Throttled',
+              extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' },
+            },
+          ],
+          extensions: {
+            cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() },
+          },
         },
       };
     }
     tokenBucket.available -= requested;
     const done = (data: unknown, actual: number) => {
       tokenBucket.available += requested - actual;
-      return { status: 200, body: { data, extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus() } } } };
+      return {
+        status: 200,
+        body: {
+          data,
+          extensions: {
+            cost: {
+              requestedQueryCost: requested,
+              actualQueryCost: actual,
+              throttleStatus: throttleStatus(),
+            },
+          },
+        },
+      };
     };
     if (op === 'AcornInventoryItemsBySku') {
       const q = String(variables.query ?? '');
-      const skus = [...q.matchAll(/sku:"((?:[^"\\]|\\.)*)"/g)].map((m) => (m[1] ?? '').replace(/\\(.)/g, '$1'));
-      const nodes = skus.flatMap((sku) => (state.items[sku] ? [{ sku, inventoryItem: { id: state.items[sku] } }] : []));
+      const skus = [...q.matchAll(/sku:"((?:[^"\\]|\\.)*)"/g)].map((m) =>
+        (m[1] ?? '').replace(/\\(.)/g, '$1'),
+      );
+      const nodes = skus.flatMap((sku) =>
+        state.items[sku] ? [{ sku, inventoryItem: { id: state.items[sku] } }] : [],
+      );
       return done({ productVariants: { nodes } }, nodes.length + 2);
     }
-    if (op === 'AcornLocations') return done({ locations: { nodes: state.locations } }, state.locations.length + 2);
+    if (op === 'AcornLocations')
+      return done({ locations: { nodes: state.locations } }, state.locations.length + 2);
     if (op === 'AcornAvailable') {
       const locationId = String(variables.locationId ?? '');
       const nodes = ids.map((id) => {
         const l = level(state, id, locationId);
-        return skuOf(state, id) ? { id, inventoryLevel: l ? { quantities: [{ name: 'available', quantity: l.available }] } : null } : null;
+        return skuOf(state, id)
+          ? { id, inventoryLevel: l ? { quantities: [{ name: 'available', quantity: l.available }] } : null }
+          : null;
       });
       return done({ nodes }, 2 * ids.length + 1);
     }
@@ -210,38 +249,85 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
       const input = (variables.input ?? {}) as {
         name?: string;
         reason?: string;
-        quantities?: { inventoryItemId: string; locationId: string; quantity: number; changeFromQuantity?: number | null }[];
+        quantities?: {
+          inventoryItemId: string;
+          locationId: string;
+          quantity: number;
+          changeFromQuantity?: number | null;
+        }[];
       };
       const userErrors: { code: string; field: string[]; message: string }[] = [];
-      if (input.name !== 'available' && input.name !== 'on_hand') userErrors.push({ code: 'INVALID_NAME', field: ['input', 'name'], message: 'name must be available or on_hand' });
+      if (input.name !== 'available' && input.name !== 'on_hand')
+        userErrors.push({
+          code: 'INVALID_NAME',
+          field: ['input', 'name'],
+          message: 'name must be available or on_hand',
+        });
       const quantities = input.quantities ?? [];
       quantities.forEach((q, i) => {
         if (q.changeFromQuantity === undefined) {
-          userErrors.push({ code: 'INVALID_INPUT', field: ['input', 'quantities', String(i), 'changeFromQuantity'], message: 'changeFromQuantity is required' });
+          userErrors.push({
+            code: 'INVALID_INPUT',
+            field: ['input', 'quantities', String(i), 'changeFromQuantity'],
+            message: 'changeFromQuantity is required',
+          });
           return;
         }
         const l = level(state, q.inventoryItemId, q.locationId);
-        if (!l) userErrors.push({ code: 'INVALID_INVENTORY_ITEM', field: ['input', 'quantities', String(i)], message: 'no such item at the location' });
+        if (!l)
+          userErrors.push({
+            code: 'INVALID_INVENTORY_ITEM',
+            field: ['input', 'quantities', String(i)],
+            message: 'no such item at the location',
+          });
         else if (q.changeFromQuantity !== null && q.changeFromQuantity !== l.available) {
-          userErrors.push({ code: 'CHANGE_FROM_QUANTITY_STALE', field: ['input', 'quantities', String(i), 'changeFromQuantity'], message: 'The specified changeFromQuantity does not match the current quantity' });
-          mutationLog.push({ at: nowIso(), sku: skuOf(state, q.inventoryItemId) ?? '', from: l.available, to: q.quantity, outcome: 'stale' });
+          userErrors.push({
+            code: 'CHANGE_FROM_QUANTITY_STALE',
+            field: ['input', 'quantities', String(i), 'changeFromQuantity'],
+            message: 'The specified changeFromQuantity does not match the current quantity',
+          });
+          mutationLog.push({
+            at: nowIso(),
+            sku: skuOf(state, q.inventoryItemId) ?? '',
+            from: l.available,
+            to: q.quantity,
+            outcome: 'stale',
+          });
         }
       });
-      if (userErrors.length > 0) return done({ inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors } }, 10);
+      if (userErrors.length > 0)
+        return done({ inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors } }, 10);
       for (const q of quantities) {
         const l = level(state, q.inventoryItemId, q.locationId);
         if (!l) continue;
-        mutationLog.push({ at: nowIso(), sku: skuOf(state, q.inventoryItemId) ?? '', from: l.available, to: q.quantity, outcome: 'applied' });
+        mutationLog.push({
+          at: nowIso(),
+          sku: skuOf(state, q.inventoryItemId) ?? '',
+          from: l.available,
+          to: q.quantity,
+          outcome: 'applied',
+        });
         l.available = q.quantity;
         l.updatedAt = nowIso();
       }
       save();
       return done(
-        { inventorySetQuantities: { inventoryAdjustmentGroup: { id: `gid://shopify/InventoryAdjustmentGroup/${state.nextId++}`, createdAt: nowIso() }, userErrors: [] } },
+        {
+          inventorySetQuantities: {
+            inventoryAdjustmentGroup: {
+              id: `gid://shopify/InventoryAdjustmentGroup/${state.nextId++}`,
+              createdAt: nowIso(),
+            },
+            userErrors: [],
+          },
+        },
         10,
       );
     }
-    return { status: 200, body: { errors: [{ message: `Unknown operation ${op || '(anonymous)'} in the sandbox` }] } };
+    return {
+      status: 200,
+      body: { errors: [{ message: `Unknown operation ${op || '(anonymous)'} in the sandbox` }] },
+    };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -250,23 +336,35 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
       let body: Record<string, string> = {};
       const raw = await readBody(req);
       try {
-        body = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
+        body = (req.headers['content-type'] ?? '').includes('json')
+          ? JSON.parse(raw)
+          : Object.fromEntries(new URLSearchParams(raw));
       } catch {
         return json(res, 400, { error: 'invalid_request' });
       }
-      if (body.grant_type !== 'client_credentials' || body.client_id !== credentials.clientId || body.client_secret !== credentials.clientSecret) {
+      if (
+        body.grant_type !== 'client_credentials' ||
+        body.client_id !== credentials.clientId ||
+        body.client_secret !== credentials.clientSecret
+      ) {
         return json(res, 400, { error: 'invalid_client' });
       }
       const token = `shpat_sandbox_${randomUUID().replace(/-/g, '')}`;
       tokens.set(token, clock.now().getTime() + TOKEN_SECONDS * 1000);
-      return json(res, 200, { access_token: token, scope: 'read_inventory,write_inventory,read_locations,read_products,read_orders', expires_in: TOKEN_SECONDS });
+      return json(res, 200, {
+        access_token: token,
+        scope: 'read_inventory,write_inventory,read_locations,read_products,read_orders',
+        expires_in: TOKEN_SECONDS,
+      });
     }
     const gql = /^\/admin\/api\/(\d{4}-\d{2})\/graphql\.json$/.exec(url.pathname);
     if (req.method === 'POST' && gql) {
       const token = req.headers['x-shopify-access-token'];
       const until = typeof token === 'string' ? tokens.get(token) : undefined;
-      if (!until || until <= clock.now().getTime()) return json(res, 401, { errors: '[API] Invalid API key or access token' });
-      if ((gql[1] ?? '') < '2026-04') return json(res, 400, { errors: 'the sandbox serves API 2026-04 and later' });
+      if (!until || until <= clock.now().getTime())
+        return json(res, 401, { errors: '[API] Invalid API key or access token' });
+      if ((gql[1] ?? '') < '2026-04')
+        return json(res, 400, { errors: 'the sandbox serves API 2026-04 and later' });
       let body: { query?: string; variables?: Record<string, unknown> };
       try {
         body = JSON.parse(await readBody(req));
@@ -278,7 +376,11 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
     }
     if (req.method === 'GET' && url.pathname === '/sandbox/inventory') {
       return json(res, 200, {
-        items: Object.entries(state.items).map(([sku, id]) => ({ sku, inventoryItemId: id, ...level(state, id, location()) })),
+        items: Object.entries(state.items).map(([sku, id]) => ({
+          sku,
+          inventoryItemId: id,
+          ...level(state, id, location()),
+        })),
         orders: state.orders.length,
       });
     }
@@ -356,7 +458,11 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
         id: refund.id,
         order_id: order.id,
         created_at: refund.createdAt,
-        refund_line_items: lines.map((l) => ({ quantity: l.quantity, restock_type: l.restock ? 'return' : 'no_restock', line_item: { sku: l.sku } })),
+        refund_line_items: lines.map((l) => ({
+          quantity: l.quantity,
+          restock_type: l.restock ? 'return' : 'no_restock',
+          line_item: { sku: l.sku },
+        })),
       });
     },
     orders: () => state.orders,
@@ -394,10 +500,17 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
       for (let i = 0; i < Math.min(due, 20); i++) {
         const onSale = Object.keys(state.items).filter((sku) => (sandbox.available(sku) ?? 0) > 0);
         const sku = onSale[Math.floor(random() * onSale.length)];
-        if (sku) sandbox.placeOrder([{ sku, quantity: 1 + Math.floor(random() * Math.min(3, sandbox.available(sku) ?? 1)) }]);
+        if (sku)
+          sandbox.placeOrder([
+            { sku, quantity: 1 + Math.floor(random() * Math.min(3, sandbox.available(sku) ?? 1)) },
+          ]);
       }
       for (const order of state.orders) {
-        if (!order.cancelledAt && order.lines.some((l) => l.fulfillable > 0) && now - Date.parse(order.createdAt) > fulfilAfterMinutes * 60_000) {
+        if (
+          !order.cancelledAt &&
+          order.lines.some((l) => l.fulfillable > 0) &&
+          now - Date.parse(order.createdAt) > fulfilAfterMinutes * 60_000
+        ) {
           sandbox.fulfilOrder(order.id);
         }
       }

@@ -41,7 +41,8 @@ export function addItem(state: StoreState, sku: string, at: string): string {
   if (existing) return existing;
   const id = `gid://shopify/InventoryItem/${state.nextId++}`;
   state.items[sku] = id;
-  for (const location of state.locations) state.levels[`${id}|${location.id}`] = { available: 0, committed: 0, updatedAt: at };
+  for (const location of state.locations)
+    state.levels[`${id}|${location.id}`] = { available: 0, committed: 0, updatedAt: at };
   return id;
 }
 
@@ -127,7 +128,8 @@ export function orderPayload(order: SandboxOrder) {
     created_at: order.createdAt,
     updated_at: order.updatedAt,
     cancelled_at: order.cancelledAt,
-    fulfillment_status: order.lines.every((l) => l.fulfillable === 0) && !order.cancelledAt ? 'fulfilled' : null,
+    fulfillment_status:
+      order.lines.every((l) => l.fulfillable === 0) && !order.cancelledAt ? 'fulfilled' : null,
     line_items: order.lines.map((l, i) => ({
       id: order.id * 100 + i,
       sku: l.sku,
