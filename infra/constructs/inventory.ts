@@ -14,6 +14,7 @@ import type { RuntimeConfig } from '#shared/config/runtime.ts';
 import { AUDIT_PREFIX, documentsPrefix } from '#shared/domain/archive/layout.ts';
 import { EVENT_SOURCE, INVENTORY_DETAIL_TYPE } from '#shared/events.ts';
 import { RUNTIME_CONFIG_ENV } from '../runtime-config.ts';
+import { acknowledgeNag } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
 import { outboxWriterFunction } from './outbox-writer-function.ts';
 
@@ -103,6 +104,13 @@ export class Inventory extends Construct {
       HttpMethod.POST,
       '/webhooks/shopify',
       new HttpNoneAuthorizer(),
+    );
+    const route = props.api.node.tryFindChild(`${HttpMethod.POST}/webhooks/shopify`);
+    if (!route) throw new Error('The Shopify webhook route was not created');
+    acknowledgeNag(
+      route,
+      'AwsSolutions-APIG4',
+      'Shopify delivers webhooks without AWS credentials; the function authenticates each delivery by the HMAC-SHA256 of the raw body with the app client secret (X-Shopify-Hmac-Sha256) and answers 401 to anything else before using it.',
     );
 
     const syncing = (fnId: string, entry: string, description: string) => {
