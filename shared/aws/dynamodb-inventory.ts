@@ -37,6 +37,7 @@ const recordSchema: z.ZodType<InventoryRecord> = z.object({
     lastSyncAt: z.string().optional(),
     drift: z.number().optional(),
     driftAt: z.string().optional(),
+    lease: z.object({ owner: z.string(), until: z.string() }).optional(),
   }),
   updatedAt: z.string(),
 }) as z.ZodType<InventoryRecord>;

@@ -65,6 +65,8 @@ export interface InventoryRecord {
     /** Shopify's `available` minus what we expected, at the last full reconciliation (0 = none). */
     readonly drift?: number;
     readonly driftAt?: string;
+    /** One sync of this SKU at a time: who holds it and until when (a lease, one conditional write). */
+    readonly lease?: { readonly owner: string; readonly until: string };
   };
   readonly updatedAt: string;
 }
@@ -423,6 +425,25 @@ export function exposeMore(
 ): InventoryRecord | undefined {
   if (quantity <= Math.max(record.shopify.exposed, record.shopify.raising ?? 0)) return undefined;
   return { ...record, shopify: { ...record.shopify, raising: quantity }, updatedAt: at };
+}
+
+/** Takes the SKU's sync lease, or undefined while another owner holds an unexpired one. */
+export function takeLease(
+  record: InventoryRecord,
+  owner: string,
+  now: string,
+  until: string,
+): InventoryRecord | undefined {
+  const held = record.shopify.lease;
+  if (held && held.owner !== owner && held.until > now) return undefined;
+  return { ...record, shopify: { ...record.shopify, lease: { owner, until } }, updatedAt: now };
+}
+
+/** Gives the sync lease back (if `owner` still holds it). */
+export function dropLease(record: InventoryRecord, owner: string): InventoryRecord {
+  if (record.shopify.lease?.owner !== owner) return record;
+  const { lease: _dropped, ...shopify } = record.shopify;
+  return { ...record, shopify };
 }
 
 /** Records the drift a reconciliation found (Shopify's available minus what we expected). */

@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { AuditActor } from '../../domain/audit.ts';
 import {
   type AllocationRules,
   allocate,
+  dropLease,
   exposeMore,
   type InventoryRecord,
   observeShopify,
   pushed,
   type ShopifyItem,
+  takeLease,
   withDrift,
   withShopifyItem,
 } from '../../domain/inventory/allocation.ts';
@@ -22,6 +25,9 @@ import type { InventoryStore } from './ports.ts';
 /** The outbox operation of a push to Shopify. */
 export const SET_QUANTITIES_OPERATION = 'inventorySetQuantities';
 export const STALE_CODE = 'CHANGE_FROM_QUANTITY_STALE';
+/** How long a sync may hold a SKU; longer than the syncing function's timeout. */
+const LEASE_MS = 5 * 60_000;
+
 export const SYNC_ACTOR: AuditActor = { type: 'system', id: 'inventory-sync' };
 
 /** A push whose outcome is not known yet (in flight, unknown, to retry): the caller's queue retries. */
@@ -93,82 +99,103 @@ export function makeSyncShopifySku(deps: ShopifySyncDeps) {
     const item = current.shopify.item;
     if (!item) return 'not-at-shopify';
 
-    for (let attempt = 0; attempt < 4; attempt++) {
-      const at = deps.clock.now().toISOString();
-      const { result: plan } = await mutate(deps.store, sku, (record) => {
-        const target = allocate(record, deps.rules).shopify.target;
-        const from = record.shopify.exposed;
-        const plan = { target, from, revision: record.revision };
-        if (target === from && record.shopify.raising === undefined)
-          return { result: { ...plan, inSync: true } };
-        const raised = exposeMore(record, target, at);
-        return { result: { ...plan, inSync: false }, ...(raised ? { next: raised } : {}) };
-      });
-      if (plan.inSync) return 'in-sync';
+    // One sync of a SKU at a time (a lease on its record): a push and a re-read of the same SKU
+    // never interleave, so what we record as shown is always what Shopify took or showed.
+    const owner = randomUUID();
+    const leaseUntil = () => new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
+    const { result: leased } = await mutate(deps.store, sku, (record) => {
+      const next = takeLease(record, owner, deps.clock.now().toISOString(), leaseUntil());
+      return next ? { result: true, next } : { result: false };
+    });
+    if (!leased) throw new ShopifySyncPendingError(`Another sync of ${sku} is running; retry later`);
+    const release = (record: InventoryRecord) => dropLease(record, owner);
+    let outcome: SkuSyncOutcome = 'in-sync';
+    try {
+      for (let attempt = 0; attempt < 6; attempt++) {
+        const at = deps.clock.now().toISOString();
+        const { result: plan } = await mutate(deps.store, sku, (record) => {
+          const target = allocate(record, deps.rules).shopify.target;
+          const from = record.shopify.exposed;
+          const plan = { target, from, revision: record.revision };
+          if (target === from && record.shopify.raising === undefined)
+            return { result: { ...plan, inSync: true } };
+          const raised = exposeMore(record, target, at);
+          return { result: { ...plan, inSync: false }, ...(raised ? { next: raised } : {}) };
+        });
+        if (plan.inSync) return outcome;
 
-      const key = `inventory#${sku}#${plan.revision}#${plan.from}-${plan.target}`;
-      const payload: SetQuantitiesVariables = {
-        input: {
-          name: 'available',
-          reason: 'correction',
-          referenceDocumentUri: `gid://acorn/InventorySync/${encodeURIComponent(key)}`,
-          quantities: [
-            {
-              inventoryItemId: item.inventoryItemId,
-              locationId: item.locationId,
-              quantity: plan.target,
-              changeFromQuantity: plan.from,
-            },
-          ],
-        },
-      };
-      await deps.outbox.enqueue({
-        key,
-        module: 'inventory',
-        operation: SET_QUANTITIES_OPERATION,
-        target: 'shopify',
-        subject: { type: 'Sku', id: sku },
-        payload,
-        actor: SYNC_ACTOR,
-      });
-      const outcome = await deps.outbox.dispatch(key);
-      const kind = outcome.kind === 'settled' ? outcome.message.state : outcome.kind;
-      const done = deps.clock.now().toISOString();
-      if (kind === 'sent') {
-        // Orders applied since the plan lowered `exposed` from `from`: Shopify lowered the new value alike.
-        await mutate(deps.store, sku, (record) => ({
-          result: undefined,
-          next: pushed(record, plan.target + (record.shopify.exposed - plan.from), done),
-        }));
-        return 'pushed';
+        const key = `inventory#${sku}#${plan.revision}#${plan.from}-${plan.target}`;
+        const payload: SetQuantitiesVariables = {
+          input: {
+            name: 'available',
+            reason: 'correction',
+            referenceDocumentUri: `gid://acorn/InventorySync/${encodeURIComponent(key)}`,
+            quantities: [
+              {
+                inventoryItemId: item.inventoryItemId,
+                locationId: item.locationId,
+                quantity: plan.target,
+                changeFromQuantity: plan.from,
+              },
+            ],
+          },
+        };
+        await deps.outbox.enqueue({
+          key,
+          module: 'inventory',
+          operation: SET_QUANTITIES_OPERATION,
+          target: 'shopify',
+          subject: { type: 'Sku', id: sku },
+          payload,
+          actor: SYNC_ACTOR,
+        });
+        const dispatched = await deps.outbox.dispatch(key);
+        const kind = dispatched.kind === 'settled' ? dispatched.message.state : dispatched.kind;
+        const done = deps.clock.now().toISOString();
+        if (kind === 'sent') {
+          // Orders applied since the plan lowered `exposed` from `from`: Shopify lowered the new value alike.
+          await mutate(deps.store, sku, (record) => ({
+            result: undefined,
+            next: pushed(record, plan.target + (record.shopify.exposed - plan.from), done),
+          }));
+          outcome = 'pushed';
+          continue; // the allocation may have moved meanwhile: check again
+        }
+        if (kind === 'simulated' || kind === 'held') {
+          await mutate(deps.store, sku, (record) =>
+            record.shopify.raising === undefined
+              ? { result: undefined }
+              : { result: undefined, next: pushed(record, undefined, done) },
+          );
+          return kind;
+        }
+        if (kind === 'failed' && dispatched.message.lastError?.code === STALE_CODE) {
+          const actual =
+            (await deps.shopify.available([item.inventoryItemId], item.locationId)).get(
+              item.inventoryItemId,
+            ) ?? 0;
+          await mutate(deps.store, sku, (record) => ({
+            result: undefined,
+            next: pushed(observeShopify(record, actual, done), undefined, done),
+          }));
+          continue;
+        }
+        if (kind === 'failed') {
+          await mutate(deps.store, sku, (record) => ({
+            result: undefined,
+            next: pushed(record, undefined, done),
+          }));
+          return 'failed';
+        }
+        // retry / unknown / in-flight: the raise stays reserved until the message settles.
+        throw new ShopifySyncPendingError(`Push of ${sku} to Shopify is ${kind}; retry later`);
       }
-      if (kind === 'simulated' || kind === 'held') {
-        await mutate(deps.store, sku, (record) =>
-          record.shopify.raising === undefined
-            ? { result: undefined }
-            : { result: undefined, next: pushed(record, undefined, done) },
-        );
-        return kind;
-      }
-      if (kind === 'failed' && outcome.message.lastError?.code === STALE_CODE) {
-        const actual =
-          (await deps.shopify.available([item.inventoryItemId], item.locationId)).get(item.inventoryItemId) ??
-          0;
-        await mutate(deps.store, sku, (record) => ({
-          result: undefined,
-          next: pushed(observeShopify(record, actual, done), undefined, done),
-        }));
-        continue;
-      }
-      if (kind === 'failed') {
-        await mutate(deps.store, sku, (record) => ({
-          result: undefined,
-          next: pushed(record, undefined, done),
-        }));
-        return 'failed';
-      }
-      // retry / unknown / in-flight: the raise stays reserved until the message settles.
-      throw new ShopifySyncPendingError(`Push of ${sku} to Shopify is ${kind}; retry later`);
+    } finally {
+      await mutate(deps.store, sku, (record) =>
+        record.shopify.lease?.owner === owner
+          ? { result: undefined, next: release(record) }
+          : { result: undefined },
+      );
     }
     throw new ShopifySyncPendingError(`Shopify's quantity of ${sku} kept changing; retry later`);
   };
@@ -226,6 +253,7 @@ export function makeReconcileShopify(deps: ShopifySyncDeps & { pageSize?: number
           await mutate(deps.store, r.sku, (record) => {
             // A push in flight owns the quantity: leave it to its own stale check.
             if (record.shopify.raising !== undefined) return { result: undefined };
+            if (record.shopify.lease && record.shopify.lease.until > at) return { result: undefined };
             const drift = seen - record.shopify.exposed;
             if (drift !== 0) drifts.push({ sku: r.sku, expected: record.shopify.exposed, actual: seen });
             const observed =
