@@ -39,7 +39,12 @@ export function purchaseOrderDependencies(env: NodeJS.ProcessEnv = process.env) 
       store: new DynamoDbInventoryStore(table),
       rules: validateAllocationRules(config.inventory?.allocation),
       clock,
-      changed: (skus) => announceChanged(events, skus, 'purchase-order reservation'),
+      // Only the Shopify sync listens: without it, no event per reservation.
+      ...(config.inventory?.shopifyEnabled !== false
+        ? {
+            changed: (skus: readonly string[]) => announceChanged(events, skus, 'purchase-order reservation'),
+          }
+        : {}),
     }),
     outbox,
     audit,
