@@ -8,6 +8,7 @@ import {
   retryPolicySchema,
   spApiRegionSchema,
 } from '#shared/config/runtime.ts';
+import { allocationRulesSchema, DEFAULT_ALLOCATION_RULES } from '#shared/domain/inventory/allocation.ts';
 import { acknowledgementRulesSchema } from '#shared/domain/purchase-orders/rules-config.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 import { parseOrThrow } from '#shared/validation.ts';
@@ -235,6 +236,23 @@ export const acornConfigSchema = z
         followUp: scheduleExpression.default('rate(5 minutes)'),
         /** How often the Finances Invoices API is polled for payment statuses. */
         pollPaymentStatus: scheduleExpression.default('rate(1 hour)'),
+      })
+      .prefault({}),
+    /** Inventory shared between Amazon and Shopify (issue #9): allocation rules, the Shopify sync. */
+    inventory: z
+      .strictObject({
+        /** Safety stock and per-channel caps, shares and priorities, with per-SKU overrides. */
+        allocation: allocationRulesSchema.prefault(DEFAULT_ALLOCATION_RULES),
+        shopify: z
+          .strictObject({
+            /** Push stock to Shopify and take its orders; off: Amazon alone uses the stock. */
+            enabled: z.boolean().default(true),
+            /** The Shopify location Acorn sells from (`gid://shopify/Location/…`); the first active one when absent. */
+            locationId: z.string().optional(),
+            /** How often every SKU is compared with Shopify and drift corrected. */
+            reconcile: scheduleExpression.default('rate(1 hour)'),
+          })
+          .prefault({}),
       })
       .prefault({}),
     /** Every automation starts in `simulate` in a new deployment until an operator switches it. */

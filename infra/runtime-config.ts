@@ -71,6 +71,13 @@ export function toRuntimeConfig(config: AcornConfig): RuntimeConfig {
           };
         }),
       },
+      inventory: {
+        allocation: config.inventory.allocation,
+        shopifyEnabled: config.inventory.shopify.enabled,
+        ...(config.inventory.shopify.locationId
+          ? { shopifyLocationId: config.inventory.shopify.locationId }
+          : {}),
+      },
     },
     'runtime configuration',
   );

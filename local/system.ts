@@ -15,6 +15,7 @@ import { buildConsoleAssets } from '../web/console/build.ts';
 import { type AmazonSandbox, startAmazonSandbox } from './amazon-sandbox/index.ts';
 import { ArchiveMirror } from './archive-mirror.ts';
 import { LocalJwtIssuer, type LocalTokenRequest } from './runtime/local-jwt.ts';
+import { type ShopifySandbox, startShopifySandbox } from './shopify-sandbox/index.ts';
 import { makeWarehouse } from './warehouse/warehouse.ts';
 
 /** Project root: the folder above local/. */
@@ -47,11 +48,17 @@ export interface LocalSystemOptions {
    * 20 clock minutes (local/warehouse/warehouse.ts). @default the value of `schedules`
    */
   readonly warehouse?: boolean;
+  /** Shopify sandbox port. @default port + 2 */
+  readonly shopifyPort?: number;
+  /** Shopper orders on the Shopify sandbox per clock hour. @default 6 when schedules run, else none */
+  readonly shopifyOrders?: { perHour: number; fulfilAfterMinutes: number };
 }
 
 export interface LocalSystem {
   readonly url: string;
   readonly sandbox: AmazonSandbox;
+  /** The Shopify sandbox: the store the inventory sync pushes to and whose orders consume stock. */
+  readonly shopify: ShopifySandbox;
   readonly runtime: LocalRuntime;
   readonly config: AcornConfig;
   /** The local warehouse: `round()` ships what is due now (also when it does not run on its own). */
@@ -221,6 +228,17 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     },
   });
 
+  const shopify = await startShopifySandbox({
+    port: options.shopifyPort ?? (port === 0 ? 0 : port + 2),
+    clock: clockProxy,
+    stateDir: join(dataDir, 'shopify-sandbox'),
+    skus: [...skusByEan(sandbox.vendorFiles(clockProxy.now()).catalogCsv).values()],
+    ...((options.shopifyOrders ??
+    ((options.schedules ?? true) ? { perHour: 6, fulfilAfterMinutes: 120 } : undefined))
+      ? { orderGeneration: options.shopifyOrders ?? { perHour: 6, fulfilAfterMinutes: 120 } }
+      : {}),
+  });
+
   try {
     const built = buildApp({
       config: againstSandbox(config, sandbox.url),
@@ -246,12 +264,14 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
             config.spApi.accounts.map((a) => [a.id, credentials.refreshTokens[0] ?? '']),
           ),
         },
+        ShopifyCredentials: shopify.credentials,
       },
       ...(options.log ? { log: options.log } : {}),
       scheduler: { enabled: options.schedules ?? true },
     });
   } catch (error) {
     await sandbox.close();
+    await shopify.close();
     throw error;
   }
   const rt = runtime;
@@ -304,6 +324,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         clock: rt.clock.now().toISOString(),
         speed: options.speed ?? 60,
         sandbox: sandbox.url,
+        shopifySandbox: shopify.url,
         schedules: rt.schedules.status(),
         functions: rt.functions.stats(),
         failedDeliveries: rt.failedDeliveries().length,
@@ -376,11 +397,13 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const actualPort = (server.address() as AddressInfo).port;
+  shopify.setWebhookUrl(`http://127.0.0.1:${actualPort}/webhooks/shopify`);
 
   let closed = false;
   return {
     url: `http://127.0.0.1:${actualPort}`,
     sandbox,
+    shopify,
     runtime: rt,
     config,
     warehouse,
@@ -396,6 +419,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       await mirror.idle();
       await rt.close();
       archiveS3.destroy();
+      await shopify.close();
       await sandbox.close();
     },
   };

@@ -43,3 +43,15 @@ export const DETAIL_TYPE = {
   /** The Finances Invoices API reported a new payment status: `{ invoiceNumber, before, after }`. */
   invoicePaymentStatusChanged: 'InvoicePaymentStatusChanged',
 } as const;
+
+/** Inventory (issue #9): under EVENT_SOURCE.inventory. */
+export const INVENTORY_DETAIL_TYPE = {
+  /** A SKU's stock or commitments changed (count, PO reservation, Shopify order): detail `{ skus, cause }`. */
+  stockPositionChanged: 'StockPositionChanged',
+  /** A Shopify order (or its refund) was applied: detail `{ orderId, topic, skus }` (no customer data). */
+  shopifyOrderReceived: 'ShopifyOrderReceived',
+  /** The reconciliation found Shopify's available off what Acorn expected: detail `{ drifts: [{ sku, expected, actual }] }`. */
+  inventoryDriftDetected: 'InventoryDriftDetected',
+  /** A stock file or push had rows Acorn did not use: detail `{ source, problems, totalProblems }`. */
+  stockPositionsRejected: 'StockPositionsRejected',
+} as const;

@@ -4,11 +4,12 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { DynamoDbCatalog } from '#shared/aws/dynamodb-catalog.ts';
-import { DynamoDbStockStore } from '#shared/aws/dynamodb-stock.ts';
+import { DynamoDbInventoryStore } from '#shared/aws/dynamodb-inventory.ts';
 import { EventBridgePublisher } from '#shared/aws/event-publisher.ts';
 import { clockFromEnv } from '#shared/clock.ts';
 import { requireEnv, runtimeConfigFromEnv } from '#shared/config/runtime.ts';
 import { logger, withObservability } from '#shared/observability.ts';
+import { makeApplyStockPositions } from '#shared/use-cases/inventory/stock-positions.ts';
 import {
   type ImportSummary,
   makeImportCatalogFile,
@@ -25,6 +26,7 @@ const s3 = new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S
 const events = new EventBridgePublisher({
   client: new EventBridgeClient({}),
   busName: requireEnv('EVENT_BUS_NAME'),
+  now: () => clock.now(),
 });
 
 async function read(key: string): Promise<string> {
@@ -32,9 +34,15 @@ async function read(key: string): Promise<string> {
   return (await res.Body?.transformToString('utf-8')) ?? '';
 }
 
-const stock = new DynamoDbStockStore({ client: dynamo, tableName });
 const catalog = new DynamoDbCatalog({ client: dynamo, tableName });
-const importStock = makeImportStockFile({ read, applyPosition: (p) => stock.applyPosition(p), events });
+const importStock = makeImportStockFile({
+  read,
+  apply: makeApplyStockPositions({
+    store: new DynamoDbInventoryStore({ client: dynamo, tableName }),
+    events,
+    clock,
+  }),
+});
 const importCatalog = makeImportCatalogFile({
   read,
   put: (entries, at) => catalog.put(entries, at),

@@ -135,7 +135,7 @@ export class ConsoleApi extends Construct {
       authFlows: {},
       oAuth: {
         flows: { clientCredentials: true },
-        scopes: [props.identity.shipmentsWriteScope],
+        scopes: [props.identity.shipmentsWriteScope, props.identity.stockWriteScope],
       },
       accessTokenValidity: Duration.hours(1),
     });

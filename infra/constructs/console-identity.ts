@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { CONSOLE_GROUPS, SHIPMENTS_WRITE_SCOPE } from '#shared/domain/authorization.ts';
+import { CONSOLE_GROUPS, SHIPMENTS_WRITE_SCOPE, STOCK_WRITE_SCOPE } from '#shared/domain/authorization.ts';
 
 /** Properties of {@link ConsoleIdentity}. */
 export interface ConsoleIdentityProps {
@@ -30,6 +30,8 @@ export class ConsoleIdentity extends Construct {
   readonly resourceServer: cognito.UserPoolResourceServer;
   /** `acorn/shipments.write`. */
   readonly shipmentsWriteScope: cognito.OAuthScope;
+  /** `acorn/stock.write`. */
+  readonly stockWriteScope: cognito.OAuthScope;
 
   constructor(scope: Construct, id: string, props: ConsoleIdentityProps) {
     super(scope, id);
@@ -71,11 +73,16 @@ export class ConsoleIdentity extends Construct {
       scopeName,
       scopeDescription: 'Push shipments to POST /api/shipments',
     });
+    const stockWrite = new cognito.ResourceServerScope({
+      scopeName: STOCK_WRITE_SCOPE.split('/')[1] ?? 'stock.write',
+      scopeDescription: 'Push stock counts to POST /api/inventory/positions',
+    });
     this.resourceServer = this.userPool.addResourceServer('Api', {
       identifier,
       userPoolResourceServerName: 'Acorn console API',
-      scopes: [shipmentsWrite],
+      scopes: [shipmentsWrite, stockWrite],
     });
     this.shipmentsWriteScope = cognito.OAuthScope.resourceServer(this.resourceServer, shipmentsWrite);
+    this.stockWriteScope = cognito.OAuthScope.resourceServer(this.resourceServer, stockWrite);
   }
 }

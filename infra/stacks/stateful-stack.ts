@@ -34,6 +34,9 @@ export const LOCAL_APPROVAL_LINK_KEY = 'local-approval-link-key-for-npm-start-on
  */
 export const SP_API_CREDENTIALS_PLACEHOLDER = { clientId: '', clientSecret: '', refreshTokens: {} };
 
+/** Initial value of the ShopifyCredentials secret: the shape the functions expect, to be filled. */
+export const SHOPIFY_CREDENTIALS_PLACEHOLDER = { shopDomain: '', clientId: '', clientSecret: '' };
+
 /** Days Athena query results are kept. */
 export const QUERY_RESULTS_DAYS = 30;
 
@@ -75,6 +78,8 @@ export class StatefulStack extends Stack {
   readonly approvalLinkKey: secretsmanager.Secret;
   /** The console's users and groups (Cognito user pool, Hosted UI, API scope). */
   readonly consoleIdentity: ConsoleIdentity;
+  /** The Shopify app's credentials (`{ shopDomain, clientId, clientSecret }`, docs/deployment.md). */
+  readonly shopifyCredentials: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     const { config, ...stackProps } = props;
@@ -225,6 +230,19 @@ export class StatefulStack extends Stack {
       value: this.consoleIdentity.userPool.userPoolId,
       description: 'Invite console users here and add them to admin, operator, approver or analyst',
     });
+    this.shopifyCredentials = new secretsmanager.Secret(this, 'ShopifyCredentials', {
+      description: `Acorn ${config.name}: Shopify app (shop domain, client id, client secret) for the inventory sync`,
+      encryptionKey: this.dataKey,
+      secretStringValue: SecretValue.unsafePlainText(JSON.stringify(SHOPIFY_CREDENTIALS_PLACEHOLDER)),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      this.shopifyCredentials,
+      'AwsSolutions-SMG4',
+      'The client secret is issued and rotated in the Shopify Dev Dashboard, not by a Secrets Manager rotation function; the operator puts the new one here (docs/deployment.md). Access tokens are not stored: they are fetched with the client-credentials grant and live 24 h in memory.',
+    );
+    // Locally the value is set by local/system.ts, pointing at the Shopify sandbox.
+    wiring.registerSecret('ShopifyCredentials', this.shopifyCredentials);
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ArchiveBucketName', { value: this.archiveBucket.bucketName });

@@ -7,6 +7,7 @@ import { ConsoleApi } from '../constructs/console-api.ts';
 import { ConsoleRoles } from '../constructs/console-roles.ts';
 import { ConsoleWeb } from '../constructs/console-web.ts';
 import { Invoices } from '../constructs/invoices.ts';
+import { Inventory } from '../constructs/inventory.ts';
 import { PurchaseOrders } from '../constructs/purchase-orders.ts';
 import { Shipments } from '../constructs/shipments.ts';
 import { VendorIngest } from '../constructs/vendor-ingest.ts';
@@ -42,6 +43,8 @@ export class StatelessStack extends Stack {
   readonly analytics: Analytics;
   /** Invoices: generation, numbering, validation, submission, payment status. */
   readonly invoices: Invoices;
+  /** Inventory shared between Amazon and Shopify. */
+  readonly inventory: Inventory;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     const { config, stateful, ...stackProps } = props;
@@ -106,6 +109,19 @@ export class StatelessStack extends Stack {
       authorizer: this.consoleApi.authorizer,
       schedules: config.invoices,
     });
+    this.inventory = new Inventory(this, 'Inventory', {
+      table: stateful.table,
+      eventBus: stateful.eventBus,
+      archiveBucket: stateful.archiveBucket,
+      spApiCredentials: stateful.spApiCredentials,
+      shopifyCredentials: stateful.shopifyCredentials,
+      runtimeConfig,
+      api: this.consoleApi.api,
+      authorizer: this.consoleApi.authorizer,
+      shopifyEnabled: config.inventory.shopify.enabled,
+      reconcileSchedule: config.inventory.shopify.reconcile,
+    });
+
     this.analytics = new Analytics(this, 'Analytics', {
       table: stateful.table,
       archiveBucket: stateful.archiveBucket,

@@ -142,6 +142,15 @@ export const runtimeConfigSchema = z.strictObject({
       ),
     })
     .optional(),
+  /** Inventory (issue #9); absent in configurations made before it: the defaults apply. */
+  inventory: z
+    .strictObject({
+      /** Validated where it is used (shared/domain/inventory/allocation.ts). */
+      allocation: z.record(z.string(), z.unknown()),
+      shopifyEnabled: z.boolean(),
+      shopifyLocationId: z.string().optional(),
+    })
+    .optional(),
 });
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 

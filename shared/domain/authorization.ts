@@ -14,6 +14,8 @@ export type ConsoleGroup = z.infer<typeof consoleGroupSchema>;
 
 /** OAuth scope of the machine-to-machine client that pushes shipments (the warehouse). */
 export const SHIPMENTS_WRITE_SCOPE = 'acorn/shipments.write';
+/** The OAuth scope of the ERP's/WMS's client-credentials client that pushes stock counts. */
+export const STOCK_WRITE_SCOPE = 'acorn/stock.write';
 
 /** The caller of a route, from the verified token. */
 export interface Principal {
@@ -42,6 +44,8 @@ export const POLICIES = {
   operate: { name: 'operate', groups: ['admin', 'operator'] },
   /** Shipments pushed by a person or by the warehouse's client-credentials client. */
   pushShipments: { name: 'push shipments', groups: ['admin', 'operator'], scopes: [SHIPMENTS_WRITE_SCOPE] },
+  /** Stock counts pushed by a person or by the ERP/WMS's client-credentials client. */
+  pushStock: { name: 'push stock', groups: ['admin', 'operator'], scopes: [STOCK_WRITE_SCOPE] },
   /** Switching an automation's mode. */
   administer: { name: 'administer', groups: ['admin'] },
   /** Approving or rejecting a credit memo. */

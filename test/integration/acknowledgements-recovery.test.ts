@@ -4,13 +4,15 @@ import type { BusEvent } from '#local/runtime/event-bus.ts';
 import { DynamoDbAcknowledgementStore } from '#shared/aws/dynamodb-acknowledgements.ts';
 import { DynamoDbAuditLog } from '#shared/aws/dynamodb-audit.ts';
 import { DynamoDbCatalog, DynamoDbPurchaseOrderReader } from '#shared/aws/dynamodb-catalog.ts';
+import { DynamoDbInventoryStore } from '#shared/aws/dynamodb-inventory.ts';
 import { DynamoDbOutboxStore } from '#shared/aws/dynamodb-outbox.ts';
-import { DynamoDbStockStore } from '#shared/aws/dynamodb-stock.ts';
 import type { AuditActor } from '#shared/domain/audit.ts';
+import { DEFAULT_ALLOCATION_RULES } from '#shared/domain/inventory/allocation.ts';
 import { DEFAULT_REMINDER_PLAN } from '#shared/domain/purchase-orders/deadlines.ts';
 import { DEFAULT_ACKNOWLEDGEMENT_RULES } from '#shared/domain/purchase-orders/rules-config.ts';
 import { DETAIL_TYPE } from '#shared/events.ts';
 import type { OrderItemAcknowledgement, PurchaseOrder } from '#shared/sp-api/schemas/orders.ts';
+import { makeAmazonStock } from '#shared/use-cases/inventory/stock-positions.ts';
 import { makeOutbox } from '#shared/use-cases/outbox/outbox.ts';
 import { makeDecideLines } from '#shared/use-cases/purchase-orders/decide-lines.ts';
 import { RecordingPublisher } from '../support/fakes.ts';
@@ -221,7 +223,11 @@ describe('acknowledgements when a worker dies or Amazon refuses', () => {
       orders: new DynamoDbPurchaseOrderReader({ client: aws.client, tableName: aws.tableName }),
       acknowledgements: aws.acknowledgements,
       catalog: new DynamoDbCatalog({ client: aws.client, tableName: aws.tableName }),
-      stock: new DynamoDbStockStore({ client: aws.client, tableName: aws.tableName }),
+      stock: makeAmazonStock({
+        store: new DynamoDbInventoryStore({ client: aws.client, tableName: aws.tableName }),
+        rules: DEFAULT_ALLOCATION_RULES,
+        clock: system.runtime.clock,
+      }),
       outbox: dyingOutbox,
       audit: { record: async (event) => void (await aws.audit.record(event)) },
       events: new RecordingPublisher(),

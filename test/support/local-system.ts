@@ -11,6 +11,8 @@ import { type LocalSystem, type LocalSystemOptions, PROJECT_ROOT, startLocalSyst
 export async function startTestSystem(
   opts: Omit<LocalSystemOptions, 'dataDir' | 'configPath'> & {
     configPatch?: (config: Record<string, unknown>) => Record<string, unknown>;
+    /** Run the Shopify sync (its pushes share the outbox and the audit trail). @default false */
+    shopifySync?: boolean;
   } = {},
 ): Promise<LocalSystem & { dataDir: string; dispose(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'acorn-it-'));
@@ -19,8 +21,16 @@ export async function startTestSystem(
     unknown
   >;
   const configPath = join(dataDir, 'acorn.config.json');
-  writeFileSync(configPath, JSON.stringify(opts.configPatch ? opts.configPatch(example) : example));
-  const { configPatch: _patch, ...rest } = opts;
+  const patched = opts.configPatch ? opts.configPatch(example) : example;
+  // Tests of other capabilities count outbox messages and audit events: without Shopify unless asked.
+  const withShopify = opts.shopifySync
+    ? patched
+    : {
+        ...patched,
+        inventory: { ...(patched.inventory as object | undefined), shopify: { enabled: false } },
+      };
+  writeFileSync(configPath, JSON.stringify(withShopify));
+  const { configPatch: _patch, shopifySync: _shopify, ...rest } = opts;
   const system = await startLocalSystem({
     port: 0,
     sandboxPort: 0,

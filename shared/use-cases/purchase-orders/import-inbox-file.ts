@@ -1,8 +1,9 @@
 import type { Clock } from '../../clock.ts';
+import { type PositionsResult, parsePositionsCsv } from '../../domain/inventory/stock-positions.ts';
 import type { CatalogEntry } from '../../domain/purchase-orders/catalog.ts';
 import { type FileProblem, parseCatalogFile } from '../../domain/purchase-orders/catalog-file.ts';
-import { parseStockFile, type StockPosition } from '../../domain/purchase-orders/stock-file.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '../../events.ts';
+import type { PositionsSummary } from '../inventory/stock-positions.ts';
 import type { EventPublisher } from '../ports.ts';
 
 /** What one inbox file did. */
@@ -33,25 +34,22 @@ async function reportProblems(
 }
 
 /**
- * A stock file (`sku,availableToPromise,asOf`) from the ERP/WMS: each position applied unless a
- * newer one is already stored; bad rows reported with their row number.
+ * A stock file from the ERP/WMS (`sku,location,onHand,asOf`, or the older
+ * `sku,availableToPromise,asOf`): each count applied to the shared inventory unless a newer one is
+ * held; bad rows reported with their row number (shared/use-cases/inventory/stock-positions.ts).
  */
 export function makeImportStockFile(deps: {
   read: (key: string) => Promise<string>;
-  applyPosition: (position: StockPosition) => Promise<boolean>;
-  events: EventPublisher;
+  apply: (source: string, parsed: PositionsResult) => Promise<PositionsSummary>;
 }) {
   return async function importStockFile(key: string): Promise<ImportSummary> {
-    const { positions, problems } = parseStockFile(await deps.read(key));
-    let applied = 0;
-    for (const position of positions) if (await deps.applyPosition(position)) applied++;
-    await reportProblems(deps.events, 'stock', key, problems);
+    const summary = await deps.apply(key, parsePositionsCsv(await deps.read(key)));
     return {
       file: key,
-      rows: positions.length + problems.length,
-      applied,
-      stale: positions.length - applied,
-      problems,
+      rows: summary.rows,
+      applied: summary.applied,
+      stale: summary.stale + summary.conflicts,
+      problems: summary.problems,
     };
   };
 }

@@ -1,0 +1,146 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  type HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { RuntimeConfig } from '#shared/config/runtime.ts';
+import { AUDIT_PREFIX, documentsPrefix } from '#shared/domain/archive/layout.ts';
+import { EVENT_SOURCE, INVENTORY_DETAIL_TYPE } from '#shared/events.ts';
+import { RUNTIME_CONFIG_ENV } from '../runtime-config.ts';
+import { acknowledgeNag } from './nag.ts';
+import { NodeFunction } from './node-function.ts';
+import { outboxWriterFunction } from './outbox-writer-function.ts';
+
+const SERVICE_NAME = 'inventory';
+
+/** Properties of {@link Inventory}. */
+export interface InventoryProps {
+  readonly table: dynamodb.ITableV2;
+  readonly eventBus: events.IEventBus;
+  /** Outbox payloads (pushes to Shopify) and audit events are archived here. */
+  readonly archiveBucket: s3.IBucket;
+  readonly spApiCredentials: secretsmanager.ISecret;
+  /** The Shopify app: `{ shopDomain, clientId, clientSecret }`. */
+  readonly shopifyCredentials: secretsmanager.ISecret;
+  readonly runtimeConfig: RuntimeConfig;
+  readonly api: HttpApi;
+  readonly authorizer: IHttpRouteAuthorizer;
+  /** Shopify sync on; off: Amazon alone uses the stock, nothing is pushed or received. @default true */
+  readonly shopifyEnabled?: boolean;
+  /** How often every SKU is reconciled with Shopify. */
+  readonly reconcileSchedule: string;
+}
+
+/**
+ * Inventory shared between Amazon and Shopify: stock counts pushed by the ERP (files come through
+ * the purchase-order inbox import under `stock/`), Shopify's webhooks, the event-driven push of
+ * each SKU's allocation to Shopify through the outbox, the scheduled reconciliation, and
+ * `GET /api/inventory`.
+ */
+export class Inventory extends Construct {
+  readonly pushStockPositions: NodeFunction;
+  readonly listInventory: NodeFunction;
+  readonly receiveShopifyWebhook?: NodeFunction;
+  readonly syncShopifyInventory?: NodeFunction;
+  readonly reconcileShopifyInventory?: NodeFunction;
+
+  constructor(scope: Construct, id: string, props: InventoryProps) {
+    super(scope, id);
+    const runtimeConfig = JSON.stringify(props.runtimeConfig);
+    const recording = (fnId: string, entry: string, description: string, serviceName = SERVICE_NAME) => {
+      const fn = new NodeFunction(this, fnId, {
+        entry,
+        serviceName,
+        description,
+        timeout: Duration.seconds(30),
+      });
+      fn.setEnvironment(RUNTIME_CONFIG_ENV, runtimeConfig);
+      fn.bindTable('TABLE_NAME', props.table, 'readWrite');
+      fn.bindEventBus('EVENT_BUS_NAME', props.eventBus);
+      return fn;
+    };
+
+    this.pushStockPositions = recording(
+      'PushStockPositions',
+      'functions/inventory/push-stock-positions.ts',
+      'POST /api/inventory/positions: stock counts from the ERP/WMS',
+    );
+    this.pushStockPositions.serveHttp(
+      props.api,
+      HttpMethod.POST,
+      '/api/inventory/positions',
+      props.authorizer,
+    );
+
+    this.listInventory = new NodeFunction(this, 'ListInventory', {
+      entry: 'functions/console-api/list-inventory.ts',
+      serviceName: 'console-api',
+      description: 'GET /api/inventory',
+      timeout: Duration.seconds(10),
+    });
+    this.listInventory.setEnvironment(RUNTIME_CONFIG_ENV, runtimeConfig);
+    this.listInventory.bindTable('TABLE_NAME', props.table, 'read');
+    this.listInventory.bindEventBus('EVENT_BUS_NAME', props.eventBus);
+    this.listInventory.serveHttp(props.api, HttpMethod.GET, '/api/inventory', props.authorizer);
+
+    if (props.shopifyEnabled === false) return;
+
+    this.receiveShopifyWebhook = recording(
+      'ReceiveShopifyWebhook',
+      'functions/inventory/receive-shopify-webhook.ts',
+      'POST /webhooks/shopify: orders, refunds and inventory levels, HMAC-verified and deduplicated',
+    );
+    this.receiveShopifyWebhook.bindSecret('SHOPIFY_SECRET_ID', props.shopifyCredentials, 'read');
+    // Shopify cannot sign with AWS credentials: the HMAC of the body is the route's authentication.
+    this.receiveShopifyWebhook.serveHttp(
+      props.api,
+      HttpMethod.POST,
+      '/webhooks/shopify',
+      new HttpNoneAuthorizer(),
+    );
+    const route = props.api.node.tryFindChild(`${HttpMethod.POST}/webhooks/shopify`);
+    if (!route) throw new Error('The Shopify webhook route was not created');
+    acknowledgeNag(
+      route,
+      'AwsSolutions-APIG4',
+      'Shopify delivers webhooks without AWS credentials; the function authenticates each delivery by the HMAC-SHA256 of the raw body with the app client secret (X-Shopify-Hmac-Sha256) and answers 401 to anything else before using it.',
+    );
+
+    const syncing = (fnId: string, entry: string, description: string) => {
+      const fn = outboxWriterFunction(this, fnId, props, {
+        entry,
+        serviceName: SERVICE_NAME,
+        description,
+        timeout: Duration.seconds(120),
+        // One writer per deployment: pushes of one SKU never race each other for Shopify's bucket.
+        reservedConcurrentExecutions: 1,
+        archivePrefixes: [documentsPrefix('inventory'), AUDIT_PREFIX],
+      });
+      fn.bindSecret('SHOPIFY_SECRET_ID', props.shopifyCredentials, 'read');
+      return fn;
+    };
+    this.syncShopifyInventory = syncing(
+      'SyncShopifyInventory',
+      'functions/inventory/sync-shopify-inventory.ts',
+      'Pushes each changed SKU’s allocation to Shopify through the outbox',
+    );
+    this.syncShopifyInventory.onEvent('StockPositionChanged', props.eventBus, {
+      source: [EVENT_SOURCE.inventory],
+      detailType: [INVENTORY_DETAIL_TYPE.stockPositionChanged],
+    });
+
+    this.reconcileShopifyInventory = syncing(
+      'ReconcileShopifyInventory',
+      'functions/inventory/reconcile-shopify-inventory.ts',
+      'Compares every SKU with Shopify, reports drift and corrects it',
+    );
+    this.reconcileShopifyInventory.runOnSchedule('Schedule', props.reconcileSchedule);
+  }
+}

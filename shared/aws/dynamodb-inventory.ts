@@ -1,0 +1,173 @@
+import {
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
+import { emptyRecord, type InventoryRecord } from '../domain/inventory/allocation.ts';
+import type { InventoryStore, WebhookLedger } from '../use-cases/inventory/ports.ts';
+
+const key = (sku: string) => ({ pk: { S: `STOCK#${sku}` }, sk: { S: 'STOCK' } });
+const INDEX_PK = 'INVENTORY';
+
+const commitment = z.object({ quantity: z.number(), at: z.string(), releasedAt: z.string().optional() });
+/** The stored record, checked on the way in: a hand-edited item fails loudly, not silently. */
+const recordSchema: z.ZodType<InventoryRecord> = z.object({
+  sku: z.string(),
+  revision: z.number().int(),
+  locations: z.record(z.string(), z.object({ onHand: z.number(), asOf: z.string() })),
+  amazon: z.record(z.string(), commitment),
+  shopify: z.object({
+    orders: z.record(
+      z.string(),
+      commitment.extend({
+        refunds: z.record(z.string(), z.number()),
+        orderUpdatedAt: z.string().optional(),
+        cancelled: z.boolean().optional(),
+      }),
+    ),
+    exposed: z.number(),
+    raising: z.number().optional(),
+    unseen: z.number(),
+    item: z.object({ inventoryItemId: z.string(), locationId: z.string() }).nullable().optional(),
+    lastSyncAt: z.string().optional(),
+    drift: z.number().optional(),
+    driftAt: z.string().optional(),
+    lease: z.object({ owner: z.string(), until: z.string() }).optional(),
+  }),
+  updatedAt: z.string(),
+}) as z.ZodType<InventoryRecord>;
+
+function fromItem(item: Record<string, { S?: string }> | undefined): InventoryRecord | undefined {
+  const body = item?.record?.S;
+  return body ? recordSchema.parse(JSON.parse(body)) : undefined;
+}
+
+/**
+ * The inventory of each SKU as one item (`STOCK#<sku>` / `STOCK`, type `StockPosition`): the
+ * record as JSON and its revision. Every write is one conditional put on the revision read, so
+ * stock counts, PO reservations, Shopify orders and pushes to Shopify serialise per SKU without
+ * transactions. gsi1 (`INVENTORY` / sku) lists every SKU for the console and the reconciliation.
+ */
+export class DynamoDbInventoryStore implements InventoryStore {
+  constructor(private readonly deps: { client: DynamoDBClient; tableName: string }) {}
+
+  async get(sku: string): Promise<InventoryRecord> {
+    const res = await this.deps.client.send(
+      new GetItemCommand({ TableName: this.deps.tableName, Key: key(sku), ConsistentRead: true }),
+    );
+    return (
+      fromItem(res.Item as Record<string, { S?: string }> | undefined) ??
+      emptyRecord(sku, '1970-01-01T00:00:00.000Z')
+    );
+  }
+
+  async getMany(skus: readonly string[]): Promise<Map<string, InventoryRecord>> {
+    const out = new Map<string, InventoryRecord>();
+    const unique = [...new Set(skus)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys = unique.slice(i, i + 100).map(key);
+      for (let attempt = 0; keys.length > 0 && attempt < 8; attempt++) {
+        const res = await this.deps.client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [this.deps.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of res.Responses?.[this.deps.tableName] ?? []) {
+          const record = fromItem(item as Record<string, { S?: string }>);
+          if (record) out.set(record.sku, record);
+        }
+        keys = (res.UnprocessedKeys?.[this.deps.tableName]?.Keys ?? []) as typeof keys;
+      }
+    }
+    return out;
+  }
+
+  async write(record: InventoryRecord): Promise<'written' | 'conflict'> {
+    try {
+      await this.deps.client.send(
+        new PutItemCommand({
+          TableName: this.deps.tableName,
+          Item: {
+            ...key(record.sku),
+            type: { S: 'StockPosition' },
+            revision: { N: String(record.revision) },
+            record: { S: JSON.stringify(record) },
+            gsi1pk: { S: INDEX_PK },
+            gsi1sk: { S: record.sku },
+          },
+          ConditionExpression: record.revision === 1 ? 'attribute_not_exists(pk)' : 'revision = :previous',
+          ...(record.revision === 1
+            ? {}
+            : { ExpressionAttributeValues: { ':previous': { N: String(record.revision - 1) } } }),
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'conflict';
+      throw error;
+    }
+  }
+
+  async list(options: { limit: number; cursor?: string }) {
+    const res = await this.deps.client.send(
+      new QueryCommand({
+        TableName: this.deps.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: INDEX_PK } },
+        Limit: options.limit,
+        ...(options.cursor
+          ? { ExclusiveStartKey: JSON.parse(Buffer.from(options.cursor, 'base64url').toString()) }
+          : {}),
+      }),
+    );
+    const items = (res.Items ?? []).flatMap((i) => fromItem(i as Record<string, { S?: string }>) ?? []);
+    return {
+      items,
+      ...(res.LastEvaluatedKey
+        ? { cursor: Buffer.from(JSON.stringify(res.LastEvaluatedKey)).toString('base64url') }
+        : {}),
+    };
+  }
+}
+
+/** Webhook ids seen (`SHOPIFY-WEBHOOK#<id>`), one conditional put each; kept, never expiring for correctness. */
+export class DynamoDbWebhookLedger implements WebhookLedger {
+  constructor(private readonly deps: { client: DynamoDBClient; tableName: string }) {}
+
+  async claim(webhookId: string, topic: string, at: string): Promise<'first' | 'replay'> {
+    try {
+      await this.deps.client.send(
+        new PutItemCommand({
+          TableName: this.deps.tableName,
+          Item: {
+            pk: { S: `SHOPIFY-WEBHOOK#${webhookId}` },
+            sk: { S: 'WEBHOOK' },
+            type: { S: 'ShopifyWebhook' },
+            topic: { S: topic },
+            at: { S: at },
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'first';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'replay';
+      throw error;
+    }
+  }
+
+  async release(webhookId: string): Promise<void> {
+    await this.deps.client.send(
+      new DeleteItemCommand({
+        TableName: this.deps.tableName,
+        Key: { pk: { S: `SHOPIFY-WEBHOOK#${webhookId}` }, sk: { S: 'WEBHOOK' } },
+      }),
+    );
+  }
+}
