@@ -52,6 +52,29 @@ export function toRuntimeConfig(config: AcornConfig): RuntimeConfig {
         })),
       },
       initialLookbackDays: config.initialLookbackDays,
+      creditMemos: {
+        autoApproveBelow: config.creditMemos.autoApproveBelow,
+        receivedStatuses: config.creditMemos.receivedStatuses,
+        recheckReceiptMinutes: config.creditMemos.recheckReceiptMinutes,
+        approvalHours: config.creditMemos.approvalHours,
+        reminders: config.creditMemos.reminders,
+        ...(config.creditMemos.emailFrom ? { emailFrom: config.creditMemos.emailFrom } : {}),
+        ...(config.creditMemos.slackChannel ? { slackChannel: config.creditMemos.slackChannel } : {}),
+        approvers: config.approvers.map((a) => ({
+          name: a.name,
+          email: a.email,
+          ...(a.slackUserId ? { slackUserId: a.slackUserId } : {}),
+        })),
+        remitTo: {
+          partyId: config.parties.remitTo.partyId,
+          address: Object.fromEntries(
+            Object.entries(config.parties.remitTo.address).filter(
+              (e): e is [string, string] => e[1] !== undefined,
+            ),
+          ),
+          taxRegistrations: config.parties.remitTo.taxRegistrations,
+        },
+      },
     },
     'runtime configuration',
   );

@@ -33,4 +33,15 @@ export const DETAIL_TYPE = {
   returnReceived: 'ReturnReceived',
   /** Amazon asks for a credit (debit note, remittance deduction, API); detail: shared/domain/credit-memos/credit-request.ts. */
   creditRequested: 'CreditRequested',
+  // Credit memos (shared/use-cases/credit-memos): the workflow's outcomes and its alerts.
+  creditMemoApprovalRequested: 'CreditMemoApprovalRequested',
+  creditMemoApprovalReminder: 'CreditMemoApprovalReminder',
+  creditMemoApproved: 'CreditMemoApproved',
+  creditMemoRejected: 'CreditMemoRejected',
+  creditMemoSubmitted: 'CreditMemoSubmitted',
+  creditMemoAccepted: 'CreditMemoAccepted',
+  creditMemoFilingRequired: 'CreditMemoFilingRequired',
+  creditMemoFiled: 'CreditMemoFiled',
+  creditMemoEscalated: 'CreditMemoEscalated',
+  creditMemoFailed: 'CreditMemoFailed',
 } as const;

@@ -17,6 +17,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { LAMBDA_BUNDLE, PROJECT_ROOT } from '../bundling.ts';
 import { acknowledgeNag, acknowledgeNagWildcardResource } from './nag.ts';
@@ -641,6 +642,18 @@ export class NodeFunction extends Construct {
         `${this.node.path} ${what}: the key prefix must be a literal without *, ? or a leading slash, got ${prefix}`,
       );
     }
+  }
+
+  /**
+   * Gives the function the state machine's ARN in `envName` and either permission to start
+   * executions of it (`start`) or to answer its task tokens (`respond`: SendTaskSuccess /
+   * SendTaskFailure / SendTaskHeartbeat, scoped to this state machine as narrowly as IAM allows).
+   */
+  bindStateMachine(envName: string, stateMachine: sfn.IStateMachine, access: 'start' | 'respond'): void {
+    const id = Wiring.of(this).resourceId(stateMachine);
+    this.#setResourceEnvironment(envName, stateMachine.stateMachineArn, id);
+    if (access === 'start') stateMachine.grantStartExecution(this.role);
+    else stateMachine.grantTaskResponse(this.role);
   }
 
   #setResourceEnvironment(name: string, value: string, resourceId: string): void {

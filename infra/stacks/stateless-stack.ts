@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { AcornConfig } from '../config.ts';
 import { Analytics } from '../constructs/analytics.ts';
 import { ConsoleApi } from '../constructs/console-api.ts';
+import { CreditMemos } from '../constructs/credit-memos.ts';
 import { PurchaseOrders } from '../constructs/purchase-orders.ts';
 import { Shipments } from '../constructs/shipments.ts';
 import { VendorIngest } from '../constructs/vendor-ingest.ts';
@@ -32,6 +33,8 @@ export class StatelessStack extends Stack {
   readonly shipments: Shipments;
   /** Archive export, Glue tables, Athena workgroup and named queries. */
   readonly analytics: Analytics;
+  /** Credit memos: returns and debit notes → workflow with approval → credit notes. */
+  readonly creditMemos: CreditMemos;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     const { config, stateful, ...stackProps } = props;
@@ -70,6 +73,21 @@ export class StatelessStack extends Stack {
       api: this.consoleApi.api,
       authorizer: this.consoleApi.authorizer,
       schedules: config.shipments,
+    });
+
+    this.creditMemos = new CreditMemos(this, 'CreditMemos', {
+      table: stateful.table,
+      eventBus: stateful.eventBus,
+      archiveBucket: stateful.archiveBucket,
+      inboxBucket: stateful.inboxBucket,
+      spApiCredentials: stateful.spApiCredentials,
+      approvalLinkKey: stateful.approvalLinkKey,
+      runtimeConfig,
+      api: this.consoleApi.api,
+      authorizer: this.consoleApi.authorizer,
+      reviewBaseUrl: config.creditMemos.reviewBaseUrl,
+      slack: config.creditMemos.slackChannel !== undefined,
+      checkApprovals: config.creditMemos.checkApprovals,
     });
 
     this.analytics = new Analytics(this, 'Analytics', {

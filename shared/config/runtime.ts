@@ -99,6 +99,28 @@ export const runtimeConfigSchema = z.strictObject({
       .min(1),
   }),
   initialLookbackDays: z.number().int().positive(),
+  /** Credit memos: policy, receipt gate, approvals (infra/config.ts `creditMemos`, `approvers`, `parties.remitTo`). */
+  creditMemos: z
+    .strictObject({
+      autoApproveBelow: z.record(z.string(), z.string()),
+      receivedStatuses: z.array(z.string()),
+      recheckReceiptMinutes: z.number().int().positive(),
+      approvalHours: z.number().int().positive(),
+      reminders: z.array(z.number()),
+      emailFrom: z.string().optional(),
+      slackChannel: z.string().optional(),
+      approvers: z.array(
+        z.strictObject({ name: z.string(), email: z.string(), slackUserId: z.string().optional() }),
+      ),
+      remitTo: z.strictObject({
+        partyId: z.string(),
+        address: z.record(z.string(), z.string()),
+        taxRegistrations: z.array(
+          z.strictObject({ type: z.enum(['VAT', 'GST']), number: z.string(), country: z.string() }),
+        ),
+      }),
+    })
+    .optional(),
 });
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 
