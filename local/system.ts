@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -10,8 +10,10 @@ import { componentLogger, consoleLogSink, type RuntimeLogLine } from '#local/run
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime.ts';
 import { DATASETS_PREFIX, QUARANTINE_PREFIX } from '#shared/domain/archive/layout.ts';
 import { type AmazonSandbox, startAmazonSandbox } from './amazon-sandbox/index.ts';
+import { makeReturnsExports } from './amazon-sandbox/returns.ts';
 import { ArchiveMirror } from './archive-mirror.ts';
 import { renderStatusPage } from './console/status-page.ts';
+import { type MessageSink, startMessageSink } from './messages/message-sink.ts';
 import { makeWarehouse } from './warehouse/warehouse.ts';
 
 /** Project root: the folder above local/. */
@@ -51,6 +53,10 @@ export interface LocalSystem {
   readonly sandbox: AmazonSandbox;
   readonly runtime: LocalRuntime;
   readonly config: AcornConfig;
+  /** Emails (SES) and Slack messages the functions sent, as files under `<dataDir>/mail|slack/`. */
+  readonly messages: MessageSink;
+  /** The sandbox's returns exports: `round()` drops the next one into the inbox (also when it does not run on its own). */
+  readonly returns: { round(): Promise<string | undefined> };
   /** The local warehouse: `round()` ships what is due now (also when it does not run on its own). */
   readonly warehouse: ReturnType<typeof makeWarehouse>;
   /** The copy of the archive's datasets under `<dataDir>/archive/`, which `npm run query` reads with DuckDB. */
@@ -75,6 +81,30 @@ function againstSandbox(config: AcornConfig, sandboxUrl: string): AcornConfig {
       accounts: config.spApi.accounts.map((a) => ({ ...a, endpoint: sandboxUrl })),
     },
   };
+}
+
+/**
+ * Credit memos locally: approval links point at this console, and approval messages also go to a
+ * Slack channel (the message sink), so `npm start` shows both.
+ */
+function withLocalApprovals(config: AcornConfig, consoleUrl: string): AcornConfig {
+  return {
+    ...config,
+    creditMemos: {
+      ...config.creditMemos,
+      reviewBaseUrl: `${consoleUrl}/approvals`,
+      slackChannel: config.creditMemos.slackChannel ?? '#credit-memos',
+    },
+  };
+}
+
+/** A free TCP port on 127.0.0.1 (the approval links need the console's port before it listens). */
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 /**
@@ -157,8 +187,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * Amazon sandbox on the same clock, and the console with its JSON API.
  */
 export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
-  const port = options.port ?? 4280;
-  const sandboxPort = options.sandboxPort ?? (port === 0 ? 0 : port + 1);
+  const port = options.port === 0 ? await freePort() : (options.port ?? 4280);
+  const sandboxPort = options.sandboxPort ?? (options.port === 0 ? 0 : port + 1);
   const dataDir = options.dataDir ?? join(PROJECT_ROOT, '.acorn');
   const config = loadAcornConfig(options.configPath ?? join(PROJECT_ROOT, 'acorn.config.json'));
 
@@ -202,9 +232,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     },
   });
 
+  const messages = await startMessageSink({ dataDir, clock: clockProxy });
   try {
     const built = buildApp({
-      config: againstSandbox(config, sandbox.url),
+      config: withLocalApprovals(againstSandbox(config, sandbox.url), `http://127.0.0.1:${port}`),
       outdir: join(dataDir, 'cdk.out'),
       bundling: false,
       checks: false,
@@ -229,8 +260,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       },
       ...(options.log ? { log: options.log } : {}),
       scheduler: { enabled: options.schedules ?? true },
+      envOverrides: { AWS_ENDPOINT_URL_SESV2: messages.sesEndpoint, SLACK_API_URL: messages.slackApiUrl },
     });
   } catch (error) {
+    await messages.close();
     await sandbox.close();
     throw error;
   }
@@ -248,6 +281,35 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     log: (message, data) => warehouseLog('info', message, data),
   });
   if (options.warehouse ?? options.schedules ?? true) warehouse.start();
+
+  // Amazon's returns of goods it received, as Vendor Central returns exports dropped into the inbox.
+  const returnsExports = makeReturnsExports({
+    shipments: () => sandbox.shipmentConfirmations(),
+    purchaseOrder: (po) => sandbox.purchaseOrder(po),
+    clock: rt.clock,
+    stateFile: join(dataDir, 'returns.json'),
+  });
+  const returns = {
+    async round(): Promise<string | undefined> {
+      const file = returnsExports.round();
+      if (!file) return undefined;
+      await putInboxObject(rt, file.key, file.body);
+      warehouseLog('info', `Amazon sandbox dropped returns export ${file.key}`);
+      return file.key;
+    },
+  };
+  let returnsRunning = options.warehouse ?? options.schedules ?? true;
+  const returnsLoop = (async () => {
+    while (returnsRunning) {
+      for (let waited = 0; waited < 90 && returnsRunning; waited++) await rt.clock.sleep(60_000);
+      if (returnsRunning)
+        await returns
+          .round()
+          .catch((error: unknown) =>
+            warehouseLog('warn', `returns export failed: ${(error as Error).message}`),
+          );
+    }
+  })();
 
   // The archive's datasets, key for key under <dataDir>/archive/, for DuckDB: copied as written.
   const archiveLog = componentLogger(options.log ?? consoleLogSink(), 'archive');
@@ -288,6 +350,12 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         functions: rt.functions.stats(),
         failedDeliveries: rt.failedDeliveries().length,
       });
+    }
+    if (req.method === 'GET' && url.pathname === '/api/local/emails') {
+      return sendJson(res, 200, { items: messages.emails().reverse() });
+    }
+    if (req.method === 'GET' && url.pathname === '/api/local/slack') {
+      return sendJson(res, 200, { items: messages.slackMessages().reverse() });
     }
     if (req.method === 'GET' && url.pathname === '/api/events') {
       return sendJson(res, 200, { items: rt.publishedEvents().slice(-200).reverse() });
@@ -330,16 +398,21 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     runtime: rt,
     config,
     warehouse,
+    messages,
+    returns,
     archive: { dir: mirror.dir, sync: () => mirror.sync() },
     async close() {
       if (closed) return;
       closed = true;
+      returnsRunning = false;
       await warehouse.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopMirroring();
       await mirror.idle();
       await rt.close();
+      await returnsLoop;
+      await messages.close();
       archiveS3.destroy();
       await sandbox.close();
     },

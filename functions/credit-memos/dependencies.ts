@@ -17,12 +17,13 @@ import { sesApprovalEmailSender } from '#shared/aws/ses-email.ts';
 import { slackApprovalSender } from '#shared/aws/slack-web-api.ts';
 import { StepFunctionsCallbacks } from '#shared/aws/step-functions-callbacks.ts';
 import { outboxWriterEnvironment } from '#shared/aws/writer-environment.ts';
-import { requireEnv } from '#shared/config/runtime.ts';
+import { creditMemosConfigSchema, requireEnv } from '#shared/config/runtime.ts';
 import { ConfigurationError, ValidationError } from '#shared/errors.ts';
 import { makeVendorInvoicesApi } from '#shared/sp-api/vendor-invoices.ts';
 import { makeVendorTransactionsApi } from '#shared/sp-api/vendor-transactions.ts';
 import type { CreditMemoDeps } from '#shared/use-cases/credit-memos/ports.ts';
 import type { Sender } from '#shared/use-cases/outbox/ports.ts';
+import { parseOrThrow } from '#shared/validation.ts';
 
 /** The ApprovalLinkKey secret: `{ current, previous? }`. */
 export const approvalLinkKeySchema = z.looseObject({
@@ -42,27 +43,38 @@ const FUNCTION_TIMEOUT_MS = 60_000;
 export function creditMemoDependencies(env: NodeJS.ProcessEnv = process.env) {
   const base = outboxWriterEnvironment(env);
   const { config, clock, table, archive, audit, spApi, outboxStore, modeOf, events } = base;
-  const settings = config.creditMemos;
-  if (!settings) throw new ConfigurationError('ACORN_RUNTIME_CONFIG has no creditMemos section');
+  let settingsJson: unknown;
+  try {
+    settingsJson = JSON.parse(requireEnv('CREDIT_MEMOS_CONFIG', env));
+  } catch (cause) {
+    if (cause instanceof ConfigurationError) throw cause;
+    throw new ConfigurationError('CREDIT_MEMOS_CONFIG is not valid JSON');
+  }
+  const settings = parseOrThrow(creditMemosConfigSchema, settingsJson, 'CREDIT_MEMOS_CONFIG');
+  const contacts = settings;
   const secrets = new SecretsManagerClient({});
-  const linkSecret = new JsonSecret({
-    client: secrets,
-    secretId: requireEnv('APPROVAL_LINK_SECRET_ID', env),
-    schema: approvalLinkKeySchema,
-  });
+  const linkSecretId = env.APPROVAL_LINK_SECRET_ID;
+  const linkSecret = linkSecretId
+    ? new JsonSecret({ client: secrets, secretId: linkSecretId, schema: approvalLinkKeySchema })
+    : undefined;
   const slackSecretId = env.SLACK_SECRET_ID;
   const slackSecret = slackSecretId
     ? new JsonSecret({ client: secrets, secretId: slackSecretId, schema: slackCredentialsSchema })
     : undefined;
   const linkKeys = async () => {
+    // Only the functions that sign or check links are bound to the key (CreditMemos construct).
+    if (!linkSecret)
+      throw new ConfigurationError(
+        'APPROVAL_LINK_SECRET_ID is not set: this function does not handle approval links',
+      );
     const value = await linkSecret.get();
     return { current: value.current, ...(value.previous ? { previous: value.previous } : {}) };
   };
-  const email: Sender = settings.emailFrom
+  const email: Sender = contacts.emailFrom
     ? sesApprovalEmailSender({
         client: new SESv2Client({}),
-        from: settings.emailFrom,
-        approvers: settings.approvers,
+        from: contacts.emailFrom,
+        approvers: contacts.approvers,
         linkKeys,
       })
     : {
@@ -121,10 +133,10 @@ export function creditMemoDependencies(env: NodeJS.ProcessEnv = process.env) {
       recheckReceiptMinutes: settings.recheckReceiptMinutes,
       approvalHours: settings.approvalHours,
       reminders: settings.reminders,
-      reviewBaseUrl: requireEnv('REVIEW_BASE_URL', env).replace(/\/+$/, ''),
+      reviewBaseUrl: (env.REVIEW_BASE_URL ?? '').replace(/\/+$/, ''),
       ...(settings.slackChannel && slackSecret ? { slackChannel: settings.slackChannel } : {}),
     },
-    approvers: settings.approvers,
+    approvers: contacts.approvers,
     accountOf: (vendorCode) => {
       const account = accounts.get(vendorCode);
       if (!account) throw new ValidationError(`vendor code ${vendorCode} is not configured`);

@@ -14,7 +14,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { RuntimeConfig } from '#shared/config/runtime.ts';
+import type { CreditMemosConfig, RuntimeConfig } from '#shared/config/runtime.ts';
 import { AUDIT_PREFIX, documentsPrefix } from '#shared/domain/archive/layout.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '#shared/events.ts';
 import { PROJECT_ROOT } from '../bundling.ts';
@@ -49,6 +49,8 @@ export interface CreditMemosProps {
   /** The key approval links are signed with (`{ current, previous? }`). */
   readonly approvalLinkKey: secretsmanager.ISecret;
   readonly runtimeConfig: RuntimeConfig;
+  /** The credit-memo settings, approvers and remit-to party: only these functions get them (`CREDIT_MEMOS_CONFIG`). */
+  readonly settings: CreditMemosConfig;
   readonly api: HttpApi;
   /** Authorizer of the operators' routes (IAM). The approval page and Slack's endpoint are public: signed. */
   readonly authorizer: IHttpRouteAuthorizer;
@@ -96,24 +98,50 @@ export class CreditMemos extends Construct {
       );
     }
 
-    const writer = (fnId: string, entry: string, description: string, timeout = Duration.seconds(60)) => {
+    /**
+     * A credit-memo function that goes through the outbox. Only what it uses is bound (Lambda's
+     * environment is 4 KB): the link key where links are signed or checked, Slack where messages
+     * are sent or Slack's requests verified.
+     */
+    const writer = (
+      fnId: string,
+      entry: string,
+      description: string,
+      uses: { links?: boolean; slack?: boolean; timeout?: Duration } = {},
+    ) => {
       const fn = outboxWriterFunction(this, fnId, props, {
         entry,
         serviceName: SERVICE_NAME,
         description,
-        timeout,
+        timeout: uses.timeout ?? Duration.seconds(60),
         archivePrefixes,
       });
-      fn.bindSecret('APPROVAL_LINK_SECRET_ID', props.approvalLinkKey, 'read');
-      fn.setEnvironment('REVIEW_BASE_URL', props.reviewBaseUrl);
-      if (this.slackCredentials) fn.bindSecret('SLACK_SECRET_ID', this.slackCredentials, 'read');
+      fn.setEnvironment('CREDIT_MEMOS_CONFIG', JSON.stringify(props.settings));
+      if (uses.links) {
+        fn.bindSecret('APPROVAL_LINK_SECRET_ID', props.approvalLinkKey, 'read');
+        fn.setEnvironment('REVIEW_BASE_URL', props.reviewBaseUrl);
+      }
+      if (uses.slack && this.slackCredentials)
+        fn.bindSecret('SLACK_SECRET_ID', this.slackCredentials, 'read');
       return fn;
     };
+    /** Lets a function answer the workflow's task tokens (SendTaskSuccess / SendTaskFailure), on this state machine only. */
+    const answersTasks = (fn: NodeFunction) =>
+      new iam.Policy(fn, 'TaskResponse', {
+        roles: [fn.role],
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+            resources: [this.stateMachine.stateMachineArn],
+          }),
+        ],
+      });
 
     this.workflowStep = writer(
       'WorkflowStep',
       'functions/credit-memos/run-workflow-step.ts',
       'Credit-memo workflow tasks: claim, receipt gate, pricing and policy, approval request, submission, follow-up',
+      { links: true, slack: true },
     );
 
     const logGroup = new logs.LogGroup(this, 'WorkflowLogs', {
@@ -132,16 +160,9 @@ export class CreditMemos extends Construct {
     wiring.registerStateMachine('CreditMemoWorkflow', this.stateMachine, CREDIT_MEMO_DEFINITION);
     this.workflowStep.function.grantInvoke(this.stateMachine);
     // The workflow step answers a token only when it resumes a run whose decision was already
-    // stored; a separate policy (not the role's default one) avoids a function ↔ state machine cycle.
-    new iam.Policy(this, 'WorkflowStepTaskResponse', {
-      roles: [this.workflowStep.role],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-          resources: [this.stateMachine.stateMachineArn],
-        }),
-      ],
-    });
+    // stored. Each grant is a policy of its own (not the role's default one, which the function
+    // depends on), so the function ↔ state machine references make no cycle.
+    answersTasks(this.workflowStep);
 
     this.failedExecutionsAlarm = new cloudwatch.Alarm(this, 'FailedExecutions', {
       metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
@@ -178,7 +199,7 @@ export class CreditMemos extends Construct {
       'ImportReturnsFile',
       'functions/credit-memos/import-returns-file.ts',
       'Vendor Central returns exports (CSV, XLSX) from the inbox → ReturnReceived events',
-      Duration.minutes(5),
+      { timeout: Duration.minutes(5) },
     );
     this.importReturnsFile.onInboxObject('ReturnsFile', props.inboxBucket, RETURNS_INBOX_PREFIX);
 
@@ -196,8 +217,9 @@ export class CreditMemos extends Construct {
       'ApprovalPage',
       'functions/credit-memos/approval-page.ts',
       'The approval review page: GET/HEAD show (signed link), POST decides (CSRF nonce)',
+      { links: true },
     );
-    this.approvalPage.bindStateMachine('STATE_MACHINE_ARN', this.stateMachine, 'respond');
+    answersTasks(this.approvalPage);
     this.approvalPage.serveHttp(props.api, HttpMethod.GET, '/approvals/{approvalId}', publicRoute);
     this.approvalPage.serveHttp(props.api, HttpMethod.HEAD, '/approvals/{approvalId}', publicRoute);
     this.approvalPage.serveHttp(props.api, HttpMethod.POST, '/approvals/{approvalId}', publicRoute);
@@ -207,8 +229,9 @@ export class CreditMemos extends Construct {
         'SlackInteractivity',
         'functions/credit-memos/slack-interactivity.ts',
         "Slack's interactivity endpoint: signed Approve / Reject clicks from configured approvers",
+        { slack: true },
       );
-      slack.bindStateMachine('STATE_MACHINE_ARN', this.stateMachine, 'respond');
+      answersTasks(slack);
       slack.serveHttp(props.api, HttpMethod.POST, '/slack/interactivity', publicRoute);
     }
 
@@ -217,7 +240,7 @@ export class CreditMemos extends Construct {
       'functions/credit-memos/confirm-filing.ts',
       'POST /api/credit-memos/{memoId}/filing: an operator confirms a Vendor Central memo was filed',
     );
-    confirmFiling.bindStateMachine('STATE_MACHINE_ARN', this.stateMachine, 'respond');
+    answersTasks(confirmFiling);
     confirmFiling.serveHttp(
       props.api,
       HttpMethod.POST,
@@ -229,8 +252,9 @@ export class CreditMemos extends Construct {
       'RemindApprovals',
       'functions/credit-memos/remind-approvals.ts',
       'Approval reminders before the deadline; expiry and escalation at it',
+      { links: true, slack: true },
     );
-    remind.bindStateMachine('STATE_MACHINE_ARN', this.stateMachine, 'respond');
+    answersTasks(remind);
     remind.runOnSchedule('Schedule', props.checkApprovals);
 
     const listMemos = new NodeFunction(this, 'ListCreditMemos', {

@@ -7,7 +7,7 @@ import { CreditMemos } from '../constructs/credit-memos.ts';
 import { PurchaseOrders } from '../constructs/purchase-orders.ts';
 import { Shipments } from '../constructs/shipments.ts';
 import { VendorIngest } from '../constructs/vendor-ingest.ts';
-import { toRuntimeConfig } from '../runtime-config.ts';
+import { toCreditMemosConfig, toRuntimeConfig } from '../runtime-config.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 
 /** Properties of the {@link StatelessStack}. */
@@ -83,6 +83,7 @@ export class StatelessStack extends Stack {
       spApiCredentials: stateful.spApiCredentials,
       approvalLinkKey: stateful.approvalLinkKey,
       runtimeConfig,
+      settings: toCreditMemosConfig(config),
       api: this.consoleApi.api,
       authorizer: this.consoleApi.authorizer,
       reviewBaseUrl: config.creditMemos.reviewBaseUrl,

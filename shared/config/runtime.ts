@@ -99,30 +99,34 @@ export const runtimeConfigSchema = z.strictObject({
       .min(1),
   }),
   initialLookbackDays: z.number().int().positive(),
-  /** Credit memos: policy, receipt gate, approvals (infra/config.ts `creditMemos`, `approvers`, `parties.remitTo`). */
-  creditMemos: z
-    .strictObject({
-      autoApproveBelow: z.record(z.string(), z.string()),
-      receivedStatuses: z.array(z.string()),
-      recheckReceiptMinutes: z.number().int().positive(),
-      approvalHours: z.number().int().positive(),
-      reminders: z.array(z.number()),
-      emailFrom: z.string().optional(),
-      slackChannel: z.string().optional(),
-      approvers: z.array(
-        z.strictObject({ name: z.string(), email: z.string(), slackUserId: z.string().optional() }),
-      ),
-      remitTo: z.strictObject({
-        partyId: z.string(),
-        address: z.record(z.string(), z.string()),
-        taxRegistrations: z.array(
-          z.strictObject({ type: z.enum(['VAT', 'GST']), number: z.string(), country: z.string() }),
-        ),
-      }),
-    })
-    .optional(),
 });
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
+
+/**
+ * The credit-memo functions' own configuration (`CREDIT_MEMOS_CONFIG`, infra/config.ts
+ * `creditMemos`, `approvers`, `parties.remitTo`): only those functions get it, so neither the
+ * approvers' addresses nor the policy grow the runtime configuration every function carries.
+ */
+export const creditMemosConfigSchema = z.strictObject({
+  autoApproveBelow: z.record(z.string(), z.string()),
+  receivedStatuses: z.array(z.string()),
+  recheckReceiptMinutes: z.number().int().positive(),
+  approvalHours: z.number().int().positive(),
+  reminders: z.array(z.number()),
+  emailFrom: z.string().optional(),
+  slackChannel: z.string().optional(),
+  approvers: z.array(
+    z.strictObject({ name: z.string(), email: z.string(), slackUserId: z.string().optional() }),
+  ),
+  remitTo: z.strictObject({
+    partyId: z.string(),
+    address: z.record(z.string(), z.string()),
+    taxRegistrations: z.array(
+      z.strictObject({ type: z.enum(['VAT', 'GST']), number: z.string(), country: z.string() }),
+    ),
+  }),
+});
+export type CreditMemosConfig = z.infer<typeof creditMemosConfigSchema>;
 
 /** Reads a required environment variable or fails init with its name (STYLE rule 4). */
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
