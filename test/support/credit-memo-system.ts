@@ -58,7 +58,11 @@ export { creditMemoRecordSchema };
  * Stores the invoice of a PO as the invoicing capability will (`INVOICE#<number>` / `INVOICE`
  * and the PO's pointer `PO#<po>` / `INVOICE#<number>`): every line at its PO net cost, 19 % tax.
  */
-export async function seedInvoice(system: System, order: PurchaseOrder, invoiceNumber: string): Promise<void> {
+export async function seedInvoice(
+  system: System,
+  order: PurchaseOrder,
+  invoiceNumber: string,
+): Promise<void> {
   const { DynamoDBClient, PutItemCommand } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({
     endpoint: system.runtime.endpoints.dynamodb,
@@ -67,7 +71,9 @@ export async function seedInvoice(system: System, order: PurchaseOrder, invoiceN
   });
   const currency = order.orderDetails!.items[0]!.netCost!.currencyCode!;
   const lines = order.orderDetails!.items.map((item) => {
-    const quantity = (item.orderedQuantity.amount ?? 0) * (item.orderedQuantity.unitOfMeasure === 'Cases' ? (item.orderedQuantity.unitSize ?? 1) : 1);
+    const quantity =
+      (item.orderedQuantity.amount ?? 0) *
+      (item.orderedQuantity.unitOfMeasure === 'Cases' ? (item.orderedQuantity.unitSize ?? 1) : 1);
     const cents = Math.round(Number(item.netCost!.amount) * 100) * quantity;
     const tax = Math.round(cents * 0.19);
     return {
@@ -75,7 +81,9 @@ export async function seedInvoice(system: System, order: PurchaseOrder, invoiceN
         itemSequenceNumber: { S: item.itemSequenceNumber },
         purchaseOrderNumber: { S: order.purchaseOrderNumber },
         amazonProductIdentifier: { S: item.amazonProductIdentifier! },
-        ...(item.vendorProductIdentifier ? { vendorProductIdentifier: { S: item.vendorProductIdentifier } } : {}),
+        ...(item.vendorProductIdentifier
+          ? { vendorProductIdentifier: { S: item.vendorProductIdentifier } }
+          : {}),
         quantity: { N: String(quantity) },
         netCost: { S: item.netCost!.amount! },
         taxAmount: { S: (tax / 100).toFixed(2) },
@@ -112,4 +120,26 @@ export async function seedInvoice(system: System, order: PurchaseOrder, invoiceN
   } finally {
     client.destroy();
   }
+}
+
+/** POSTs an invoices body straight to the sandbox's submitInvoices, as another client of Amazon would. */
+export async function submitToSandbox(system: System, body: unknown): Promise<void> {
+  const credentials = system.sandbox.credentials();
+  const token = await fetch(`${system.sandbox.url}/auth/o2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: credentials.refreshTokens[0]!,
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+    }),
+  });
+  const { access_token } = z.object({ access_token: z.string() }).parse(await token.json());
+  const res = await fetch(`${system.sandbox.url}/vendor/payments/v1/invoices`, {
+    method: 'POST',
+    headers: { 'x-amz-access-token': access_token, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(202);
 }
