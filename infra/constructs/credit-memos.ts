@@ -18,7 +18,7 @@ import type { CreditMemosConfig, RuntimeConfig } from '#shared/config/runtime.ts
 import { AUDIT_PREFIX, documentsPrefix } from '#shared/domain/archive/layout.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '#shared/events.ts';
 import { PROJECT_ROOT } from '../bundling.ts';
-import { acknowledgeNag } from './nag.ts';
+import { acknowledgeNag, acknowledgeNagWildcardResource } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
 import { outboxWriterFunction } from './outbox-writer-function.ts';
 import { Wiring } from './wiring.ts';
@@ -36,6 +36,13 @@ export const LOCAL_SLACK_CREDENTIALS = {
   botToken: 'xoxb-local-acorn',
   signingSecret: 'local-slack-signing-secret-0123456789',
 };
+
+/** Acknowledges APIG4 (no API Gateway authorization) on one route that authorizes in its function. */
+function acknowledgePublicRoute(api: HttpApi, method: HttpMethod, path: string, reason: string): void {
+  const route = api.node.tryFindChild(`${method}${path.replace(/\//g, "--")}`);
+  if (!route) throw new Error(`route ${method} ${path} not found on ${api.node.path}`);
+  acknowledgeNag(route, 'AwsSolutions-APIG4', reason);
+}
 
 /** Properties of {@link CreditMemos}. */
 export interface CreditMemosProps {
@@ -159,6 +166,16 @@ export class CreditMemos extends Construct {
     });
     wiring.registerStateMachine('CreditMemoWorkflow', this.stateMachine, CREDIT_MEMO_DEFINITION);
     this.workflowStep.function.grantInvoke(this.stateMachine);
+    acknowledgeNag(
+      this.stateMachine.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) and the CloudWatch Logs delivery of Step Functions (logs:CreateLogDelivery, …) support no resource-level permissions.',
+    );
+    acknowledgeNagWildcardResource(
+      this.stateMachine.role,
+      `${this.workflowStep.function.functionArn}:*`,
+      'The workflow may invoke its one task function; grantInvoke adds `:*` for its qualified ARNs (versions, aliases).',
+    );
     // The workflow step answers a token only when it resumes a run whose decision was already
     // stored. Each grant is a policy of its own (not the role's default one, which the function
     // depends on), so the function ↔ state machine references make no cycle.
@@ -220,9 +237,10 @@ export class CreditMemos extends Construct {
       { links: true },
     );
     answersTasks(this.approvalPage);
-    this.approvalPage.serveHttp(props.api, HttpMethod.GET, '/approvals/{approvalId}', publicRoute);
-    this.approvalPage.serveHttp(props.api, HttpMethod.HEAD, '/approvals/{approvalId}', publicRoute);
-    this.approvalPage.serveHttp(props.api, HttpMethod.POST, '/approvals/{approvalId}', publicRoute);
+    for (const method of [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST]) {
+      this.approvalPage.serveHttp(props.api, method, '/approvals/{approvalId}', publicRoute);
+      acknowledgePublicRoute(props.api, method, '/approvals/{approvalId}', 'An approver opens the emailed link without an AWS identity: the HMAC-signed, expiring link (and, for the POST, the CSRF nonce) is checked by the function; GET and HEAD change nothing.');
+    }
 
     if (this.slackCredentials) {
       const slack = writer(
@@ -233,6 +251,7 @@ export class CreditMemos extends Construct {
       );
       answersTasks(slack);
       slack.serveHttp(props.api, HttpMethod.POST, '/slack/interactivity', publicRoute);
+      acknowledgePublicRoute(props.api, HttpMethod.POST, '/slack/interactivity', "Slack calls it without an AWS identity: the function checks Slack's v0 request signature (5-minute window) and the clicking user.");
     }
 
     const confirmFiling = writer(

@@ -88,10 +88,6 @@ describe('credit memos on the local system', () => {
     system = await startTestSystem({
       speed: 600,
       poGeneration: { backlog: 30, perHour: 0 },
-      log: (l) => {
-        if (l.level === 'error' || l.level === 'warn')
-          console.log(l.source, l.message, JSON.stringify(l.data ?? {}).slice(0, 600));
-      },
       configPatch: (c) => ({
         ...c,
         creditMemos: { ...(c.creditMemos as object), recheckReceiptMinutes: 5, approvalHours: 2 },
@@ -264,7 +260,11 @@ describe('credit memos on the local system', () => {
     expect(
       system.runtime
         .publishedEvents()
-        .some((e) => e.event['detail-type'] === 'CreditMemoFailed' && JSON.stringify(e.event.detail).includes('RN-IT-FAIL')),
+        .some(
+          (e) =>
+            e.event['detail-type'] === 'CreditMemoFailed' &&
+            JSON.stringify(e.event.detail).includes('RN-IT-FAIL'),
+        ),
     ).toBe(true);
   }, 120_000);
 
@@ -317,7 +317,11 @@ describe('credit memos on the local system', () => {
     expect(
       system.runtime
         .publishedEvents()
-        .some((e) => e.event['detail-type'] === 'CreditMemoEscalated' && JSON.stringify(e.event.detail).includes(memoId)),
+        .some(
+          (e) =>
+            e.event['detail-type'] === 'CreditMemoEscalated' &&
+            JSON.stringify(e.event.detail).includes(memoId),
+        ),
     ).toBe(true);
   }, 120_000);
 });
