@@ -1,17 +1,37 @@
 import type { Readable } from 'node:stream';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
+import { DynamoDbAuditLog } from '#shared/aws/dynamodb-audit.ts';
+import { DynamoDbReturnStatusStore } from '#shared/aws/dynamodb-credit-memos.ts';
+import { EventBridgePublisher } from '#shared/aws/event-publisher.ts';
 import { readReturnsRecords } from '#shared/aws/returns-file-reader.ts';
+import { S3Archive } from '#shared/aws/s3-archive.ts';
+import { clockFromEnv } from '#shared/clock.ts';
 import { requireEnv } from '#shared/config/runtime.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { logger, withObservability } from '#shared/observability.ts';
 import { makeImportReturnsFile, type ReturnsFileSummary } from '#shared/use-cases/credit-memos/intake.ts';
+import { makeAuditTrail } from '#shared/use-cases/outbox/audit-trail.ts';
 import { parseOrThrow } from '#shared/validation.ts';
-import { creditMemoDependencies } from './dependencies.ts';
 
-const { deps, s3 } = creditMemoDependencies();
+// Only what an import needs (no outbox, no SP-API): the XLSX reader is big enough on its own.
+const clock = clockFromEnv();
+const dynamo = new DynamoDBClient({});
+const table = { client: dynamo, tableName: requireEnv('TABLE_NAME') };
+const s3 = new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
 const inbox = requireEnv('INBOX_BUCKET_NAME');
+const audit = makeAuditTrail({
+  log: new DynamoDbAuditLog(table),
+  archive: new S3Archive({ client: s3, bucketName: requireEnv('ARCHIVE_BUCKET_NAME') }),
+});
+const events = new EventBridgePublisher({
+  client: new EventBridgeClient({}),
+  busName: requireEnv('EVENT_BUS_NAME'),
+  now: () => clock.now(),
+});
 
 const importFile = makeImportReturnsFile({
   async readRecords(key) {
@@ -26,10 +46,10 @@ const importFile = makeImportReturnsFile({
     }
     return records;
   },
-  statuses: deps.returnStatuses,
-  events: deps.events,
-  audit: deps.audit,
-  now: () => deps.clock.now(),
+  statuses: new DynamoDbReturnStatusStore(table),
+  events,
+  audit,
+  now: () => clock.now(),
 });
 
 const objectCreatedSchema = z.looseObject({

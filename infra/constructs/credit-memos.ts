@@ -39,7 +39,7 @@ export const LOCAL_SLACK_CREDENTIALS = {
 
 /** Acknowledges APIG4 (no API Gateway authorization) on one route that authorizes in its function. */
 function acknowledgePublicRoute(api: HttpApi, method: HttpMethod, path: string, reason: string): void {
-  const route = api.node.tryFindChild(`${method}${path.replace(/\//g, "--")}`);
+  const route = api.node.tryFindChild(`${method}${path.replace(/\//g, '--')}`);
   if (!route) throw new Error(`route ${method} ${path} not found on ${api.node.path}`);
   acknowledgeNag(route, 'AwsSolutions-APIG4', reason);
 }
@@ -212,12 +212,17 @@ export class CreditMemos extends Construct {
       detailType: [DETAIL_TYPE.returnReceived, DETAIL_TYPE.creditRequested],
     });
 
-    this.importReturnsFile = writer(
-      'ImportReturnsFile',
-      'functions/credit-memos/import-returns-file.ts',
-      'Vendor Central returns exports (CSV, XLSX) from the inbox → ReturnReceived events',
-      { timeout: Duration.minutes(5) },
-    );
+    this.importReturnsFile = new NodeFunction(this, 'ImportReturnsFile', {
+      entry: 'functions/credit-memos/import-returns-file.ts',
+      serviceName: SERVICE_NAME,
+      description: 'Vendor Central returns exports (CSV, XLSX) from the inbox → ReturnReceived events',
+      timeout: Duration.minutes(5),
+    });
+    this.importReturnsFile.bindTable('TABLE_NAME', props.table, 'readWrite');
+    this.importReturnsFile.bindEventBus('EVENT_BUS_NAME', props.eventBus);
+    this.importReturnsFile.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write', {
+      prefix: AUDIT_PREFIX,
+    });
     this.importReturnsFile.onInboxObject('ReturnsFile', props.inboxBucket, RETURNS_INBOX_PREFIX);
 
     const requestCredit = writer(
@@ -239,7 +244,12 @@ export class CreditMemos extends Construct {
     answersTasks(this.approvalPage);
     for (const method of [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST]) {
       this.approvalPage.serveHttp(props.api, method, '/approvals/{approvalId}', publicRoute);
-      acknowledgePublicRoute(props.api, method, '/approvals/{approvalId}', 'An approver opens the emailed link without an AWS identity: the HMAC-signed, expiring link (and, for the POST, the CSRF nonce) is checked by the function; GET and HEAD change nothing.');
+      acknowledgePublicRoute(
+        props.api,
+        method,
+        '/approvals/{approvalId}',
+        'An approver opens the emailed link without an AWS identity: the HMAC-signed, expiring link (and, for the POST, the CSRF nonce) is checked by the function; GET and HEAD change nothing.',
+      );
     }
 
     if (this.slackCredentials) {
@@ -251,7 +261,12 @@ export class CreditMemos extends Construct {
       );
       answersTasks(slack);
       slack.serveHttp(props.api, HttpMethod.POST, '/slack/interactivity', publicRoute);
-      acknowledgePublicRoute(props.api, HttpMethod.POST, '/slack/interactivity', "Slack calls it without an AWS identity: the function checks Slack's v0 request signature (5-minute window) and the clicking user.");
+      acknowledgePublicRoute(
+        props.api,
+        HttpMethod.POST,
+        '/slack/interactivity',
+        "Slack calls it without an AWS identity: the function checks Slack's v0 request signature (5-minute window) and the clicking user.",
+      );
     }
 
     const confirmFiling = writer(
