@@ -4,6 +4,7 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import * as z from 'zod';
 import { buildApp } from '#infra/build-app.ts';
 import { type AcornConfig, loadAcornConfig } from '#infra/config.ts';
 import { componentLogger, consoleLogSink, type RuntimeLogLine } from '#local/runtime/log.ts';
@@ -281,6 +282,25 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     log: (message, data) => warehouseLog('info', message, data),
   });
   if (options.warehouse ?? options.schedules ?? true) warehouse.start();
+
+  // Credit memos whose workflow run was in memory when npm start last stopped continue from their
+  // stored state (the resume route starts a new run; a memo whose run is going is left alone).
+  for (const state of [
+    'claimed',
+    'awaiting-receipt',
+    'pending-approval',
+    'approved',
+    'submitted',
+    'awaiting-filing',
+  ]) {
+    const listed = await rt.handleHttp('GET', '/api/credit-memos', { state, limit: '200' });
+    const items = z
+      .object({ items: z.array(z.object({ memoId: z.string() })) })
+      .safeParse(JSON.parse(String(listed.body)));
+    for (const { memoId } of items.success ? items.data.items : []) {
+      await rt.handleHttp('POST', `/api/credit-memos/${encodeURIComponent(memoId)}/resume`);
+    }
+  }
 
   // Amazon's returns of goods it received, as Vendor Central returns exports dropped into the inbox.
   const returnsExports = makeReturnsExports({

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   type HttpApi,
   HttpMethod,
@@ -290,6 +290,24 @@ export class CreditMemos extends Construct {
     );
     answersTasks(remind);
     remind.runOnSchedule('Schedule', props.checkApprovals);
+
+    const resume = new NodeFunction(this, 'ResumeCreditMemo', {
+      entry: 'functions/credit-memos/resume-credit-memo.ts',
+      serviceName: SERVICE_NAME,
+      description: 'POST /api/credit-memos/{memoId}/resume: a new workflow run from the stored state',
+      timeout: Duration.seconds(15),
+    });
+    resume.bindTable('TABLE_NAME', props.table, 'read');
+    resume.bindStateMachine('STATE_MACHINE_ARN', this.stateMachine, 'start');
+    resume.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: [
+          `arn:${Stack.of(this).partition}:states:${Stack.of(this).region}:${Stack.of(this).account}:execution:${this.stateMachine.stateMachineName}:*`,
+        ],
+      }),
+    );
+    resume.serveHttp(props.api, HttpMethod.POST, '/api/credit-memos/{memoId}/resume', props.authorizer);
 
     const listMemos = new NodeFunction(this, 'ListCreditMemos', {
       entry: 'functions/console-api/list-credit-memos.ts',
