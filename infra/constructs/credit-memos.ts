@@ -299,13 +299,15 @@ export class CreditMemos extends Construct {
     });
     resume.bindTable('TABLE_NAME', props.table, 'read');
     resume.bindStateMachine('STATE_MACHINE_ARN', this.stateMachine, 'start');
+    const stack = Stack.of(this);
+    const executions = `arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${this.stateMachine.stateMachineName}:*`;
     resume.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['states:DescribeExecution'],
-        resources: [
-          `arn:${Stack.of(this).partition}:states:${Stack.of(this).region}:${Stack.of(this).account}:execution:${this.stateMachine.stateMachineName}:*`,
-        ],
-      }),
+      new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }),
+    );
+    acknowledgeNagWildcardResource(
+      resume.role,
+      executions,
+      "DescribeExecution of this workflow's executions only (is the memo's run still going?): an execution ARN ends in its name, unknown in advance.",
     );
     resume.serveHttp(props.api, HttpMethod.POST, '/api/credit-memos/{memoId}/resume', props.authorizer);
 
