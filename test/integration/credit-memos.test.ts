@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LOCAL_SLACK_CREDENTIALS } from '#infra/constructs/credit-memos.ts';
 import type { PurchaseOrder } from '#shared/sp-api/schemas/orders.ts';
 import {
   api,
@@ -90,6 +92,7 @@ describe('credit memos on the local system', () => {
       poGeneration: { backlog: 30, perHour: 0 },
       configPatch: (c) => ({
         ...c,
+        approvers: [{ name: 'Dana Approver', email: 'dana@example.com', slackUserId: 'U0DANA' }],
         creditMemos: { ...(c.creditMemos as object), recheckReceiptMinutes: 5, approvalHours: 2 },
       }),
     });
@@ -324,4 +327,51 @@ describe('credit memos on the local system', () => {
         ),
     ).toBe(true);
   }, 120_000);
+
+  it('takes a signed Slack click from an approver, and refuses a bad signature or a stranger', async () => {
+    await api(
+      system,
+      'POST',
+      '/api/credit-requests',
+      returnBody(order, 'RN-IT-SLACK', 40, 'Delivered to Warehouse'),
+    );
+    const memoId = 'RET-ACMEDE-RN-IT-SLACK';
+    const memo = await waitForMemo(system, memoId, 'pending-approval');
+    const posted = await vi.waitFor(() => {
+      const found = system.messages.slackMessages().find((m) => m.text.includes(memoId));
+      if (!found) throw new Error('no Slack message yet');
+      return found;
+    });
+    expect(JSON.stringify(posted.blocks)).toContain(String(memo.approvalId));
+    const click = (userId: string, secret = LOCAL_SLACK_CREDENTIALS.signingSecret, skewSeconds = 0) => {
+      const payload = {
+        type: 'block_actions',
+        user: { id: userId },
+        actions: [{ action_id: 'approve', value: memo.approvalId }],
+      };
+      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      // Slack's clock is the system's clock (time is injected, also locally).
+      const ts = String(Math.floor(system.runtime.clock.now().getTime() / 1000) + skewSeconds);
+      const signature = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
+      return fetch(`${system.url}/slack/interactivity`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': ts,
+          'x-slack-signature': signature,
+        },
+        body,
+      });
+    };
+    expect((await click('U0DANA', 'not-the-signing-secret')).status).toBe(401);
+    expect((await click('U0DANA', undefined, -3600)).status).toBe(401);
+    const stranger = await click('U0MALLORY');
+    expect(await stranger.json()).toMatchObject({ text: 'you are not an approver of this credit memo' });
+    expect((await memoOf(system, memoId))?.state).toBe('pending-approval');
+    expect(await (await click('U0DANA')).json()).toMatchObject({ text: `Credit memo ${memoId} approved.` });
+    expect(await (await click('U0DANA')).json()).toMatchObject({
+      text: expect.stringMatching(/^already decided/),
+    });
+    await waitForMemo(system, memoId, 'accepted');
+  });
 });
