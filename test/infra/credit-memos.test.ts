@@ -23,7 +23,9 @@ describe('the CreditMemos construct', () => {
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
       DefinitionSubstitutions: { WorkflowStepFunctionArn: Match.anyValue() },
     });
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { DefinitionS3Location: Match.anyValue() });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionS3Location: Match.anyValue(),
+    });
     // The local runtime executes the same file (wiring manifest).
     expect(built.manifest.resources).toContainEqual({
       kind: 'stateMachine',
