@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import {
   addMoney,
@@ -60,7 +61,9 @@ export function sourceKeyOf(request: CreditMemoRequest): string {
 export function memoIdOf(request: CreditMemoRequest): string {
   const ref = request.kind === 'return' ? request.detail.returnReference : request.detail.debitNoteNumber;
   const safe = ref.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 60);
-  return `${request.kind === 'return' ? 'RET' : 'DN'}-${request.detail.vendorCode}-${safe}`;
+  // A reference that had to be changed gets a short hash of the original, so `A/B` and `A-B` differ.
+  const suffix = safe === ref ? '' : `-${createHash('sha256').update(ref).digest('hex').slice(0, 8)}`;
+  return `${request.kind === 'return' ? 'RET' : 'DN'}-${request.detail.vendorCode}-${safe}${suffix}`;
 }
 
 /** A memo line: amounts as decimal strings in the memo's currency. */

@@ -164,10 +164,8 @@ export function makeCreditMemoWorkflow(deps: CreditMemoDeps) {
     const memo = await deps.memos.get(input.memoId);
     if (!memo) throw new MemoStateError(`credit memo ${input.memoId} does not exist`);
     const d = memo.request.detail;
-    const reference =
-      memo.request.kind === 'return'
-        ? memo.request.detail.returnReference
-        : memo.request.detail.returnReference;
+    // A debit note for a return waits for that return too; one for a price or shortage claim does not.
+    const reference = d.returnReference;
     let received = true;
     let status: string | undefined;
     if (reference) {
