@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_SLACK_CREDENTIALS } from '#infra/constructs/credit-memos.ts';
 import type { PurchaseOrder } from '#shared/sp-api/schemas/orders.ts';
@@ -14,6 +15,23 @@ import { startTestSystem, tableItems } from '../support/local-system.ts';
 import { officialModels } from '../support/official-models.ts';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
+
+/** Puts a file into the inbox, as Vendor Central's export would land there. */
+async function dropInInbox(system: System, key: string, body: string): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: system.runtime.endpoints.s3,
+    region: system.runtime.env.AWS_REGION ?? 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await s3.send(
+      new PutObjectCommand({ Bucket: system.runtime.physicalName('InboxBucket'), Key: key, Body: body }),
+    );
+  } finally {
+    s3.destroy();
+  }
+}
 
 /** A return of `quantity` units of the PO's first line, by API. */
 function returnBody(
@@ -373,5 +391,30 @@ describe('credit memos on the local system', () => {
       text: expect.stringMatching(/^already decided/),
     });
     await waitForMemo(system, memoId, 'accepted');
+  });
+
+  it('raises returns from an export dropped into the inbox, and reports its broken rows by number', async () => {
+    const item = order.orderDetails!.items[0]!;
+    const at = system.runtime.clock.now().toISOString();
+    const csv = [
+      'Return ID,Vendor Code,Marketplace,Return Date,Status,ASIN,PO Number,Quantity,Currency',
+      `RN-IT-FILE,ACMEDE,DE,${at},Delivered to Warehouse,${item.amazonProductIdentifier},${order.purchaseOrderNumber},1,EUR`,
+      `RN-IT-BAD,ACMEDE,DE,${at},Delivered to Warehouse,${item.amazonProductIdentifier},${order.purchaseOrderNumber},-2,EUR`,
+    ].join('\n');
+    await dropInInbox(system, 'returns/vc-returns-it.csv', csv);
+    await waitForMemo(system, 'RET-ACMEDE-RN-IT-FILE', 'accepted');
+    const rejected = await vi.waitFor(() => {
+      const found = system.runtime
+        .publishedEvents()
+        .find(
+          (e) =>
+            e.event['detail-type'] === 'InboxFileRejectedRows' &&
+            JSON.stringify(e.event.detail).includes('vc-returns-it.csv'),
+        );
+      if (!found) throw new Error('no InboxFileRejectedRows yet');
+      return found.event.detail as { problems: { row: number; field?: string }[] };
+    });
+    expect(rejected.problems).toEqual([expect.objectContaining({ row: 3, field: 'quantity' })]);
+    expect(await memoOf(system, 'RET-ACMEDE-RN-IT-BAD')).toBeUndefined();
   });
 });
