@@ -277,6 +277,50 @@ export const acornConfigSchema = z
       }),
     alerts: z.strictObject({ channels: z.array(alertChannel).default([]) }).default({ channels: [] }),
     approvers: z.array(approver).default([]),
+    /** Credit memos: the receipt gate, the auto-approval policy, approvals and their reminders. */
+    creditMemos: z
+      .strictObject({
+        /** Auto-approve a memo whose total is below this, per currency (decimal strings); other currencies always ask. */
+        autoApproveBelow: z
+          .record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d+(\.\d+)?$/, 'a decimal amount'))
+          .default({
+            EUR: '100',
+            GBP: '100',
+            USD: '100',
+            CAD: '100',
+            PLN: '400',
+            SEK: '1000',
+            JPY: '15000',
+            MXN: '2000',
+          }),
+        /** Return statuses (returns export `Status`) meaning the goods are back; no memo before one of them. */
+        receivedStatuses: z.array(z.string().min(1)).min(1).default(['Delivered to Warehouse', 'Received']),
+        /** Minutes between checks of a return not yet received (until its 72-hour deadline). */
+        recheckReceiptMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(60),
+        /** Hours an approver has (never past the request's own deadline). */
+        approvalHours: z.number().int().min(1).max(72).default(24),
+        /** Reminders at these fractions of the approver's time; the escalation at its end. */
+        reminders: z.array(z.number().gt(0).lt(1)).max(5).default([0.5, 0.75]),
+        /** Sender address of approval emails (an SES-verified identity). */
+        emailFrom: z.email().optional(),
+        /** Slack channel for approval messages with buttons (bot token and signing secret in Secrets Manager). */
+        slackChannel: z.string().min(1).optional(),
+        /**
+         * Public base URL of the review pages: the console API's URL (stack output `ApiUrl`, or
+         * its custom domain) + `approvals`. Approval emails link to `<reviewBaseUrl>/<approvalId>`.
+         * Required: a link must point where the page is.
+         */
+        reviewBaseUrl: z.url(),
+        /** How often reminders, escalations and expiries of approvals are checked. */
+        checkApprovals: scheduleExpression.default('rate(15 minutes)'),
+      })
+      // Without the section a deployment still synthesises; its links point nowhere (.invalid) until it is set.
+      .prefault({ reviewBaseUrl: 'https://set-creditMemos-reviewBaseUrl.invalid/approvals' }),
   })
   .superRefine((cfg, ctx) => {
     const accounts = new Set(cfg.spApi.accounts.map((a) => a.id));

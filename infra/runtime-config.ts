@@ -2,11 +2,44 @@ import {
   type AutomationMode,
   type AutomationModule,
   automationModuleSchema,
+  type CreditMemosConfig,
+  creditMemosConfigSchema,
   type RuntimeConfig,
   runtimeConfigSchema,
 } from '#shared/config/runtime.ts';
 import { parseOrThrow } from '#shared/validation.ts';
 import type { AcornConfig } from './config.ts';
+
+/** The credit-memo functions' configuration (CREDIT_MEMOS_CONFIG): policy, approvers, remit-to party. */
+export function toCreditMemosConfig(config: AcornConfig): CreditMemosConfig {
+  const c = config.creditMemos;
+  const remit = config.parties.remitTo;
+  return parseOrThrow(
+    creditMemosConfigSchema,
+    {
+      autoApproveBelow: c.autoApproveBelow,
+      receivedStatuses: c.receivedStatuses,
+      recheckReceiptMinutes: c.recheckReceiptMinutes,
+      approvalHours: c.approvalHours,
+      reminders: c.reminders,
+      ...(c.emailFrom ? { emailFrom: c.emailFrom } : {}),
+      ...(c.slackChannel ? { slackChannel: c.slackChannel } : {}),
+      approvers: config.approvers.map((a) => ({
+        name: a.name,
+        email: a.email,
+        ...(a.slackUserId ? { slackUserId: a.slackUserId } : {}),
+      })),
+      remitTo: {
+        partyId: remit.partyId,
+        address: Object.fromEntries(
+          Object.entries(remit.address).filter((e): e is [string, string] => e[1] !== undefined),
+        ),
+        taxRegistrations: remit.taxRegistrations,
+      },
+    },
+    'credit-memo configuration',
+  );
+}
 
 /** Environment variable that carries the runtime configuration to every function. */
 export const RUNTIME_CONFIG_ENV = 'ACORN_RUNTIME_CONFIG';

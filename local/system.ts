@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -13,9 +13,11 @@ import { DATASETS_PREFIX, QUARANTINE_PREFIX } from '#shared/domain/archive/layou
 import { CONSOLE_GROUPS, consoleGroupSchema } from '#shared/domain/authorization.ts';
 import { buildConsoleAssets } from '../web/console/build.ts';
 import { type AmazonSandbox, startAmazonSandbox } from './amazon-sandbox/index.ts';
+import { makeReturnsExports } from './amazon-sandbox/returns.ts';
 import { ArchiveMirror } from './archive-mirror.ts';
 import { LocalJwtIssuer, type LocalTokenRequest } from './runtime/local-jwt.ts';
 import { type ShopifySandbox, startShopifySandbox } from './shopify-sandbox/index.ts';
+import { type MessageSink, startMessageSink } from './messages/message-sink.ts';
 import { makeWarehouse } from './warehouse/warehouse.ts';
 
 /** Project root: the folder above local/. */
@@ -61,6 +63,10 @@ export interface LocalSystem {
   readonly shopify: ShopifySandbox;
   readonly runtime: LocalRuntime;
   readonly config: AcornConfig;
+  /** Emails (SES) and Slack messages the functions sent, as files under `<dataDir>/mail|slack/`. */
+  readonly messages: MessageSink;
+  /** The sandbox's returns exports: `round()` drops the next one into the inbox (also when it does not run on its own). */
+  readonly returns: { round(): Promise<string | undefined> };
   /** The local warehouse: `round()` ships what is due now (also when it does not run on its own). */
   readonly warehouse: ReturnType<typeof makeWarehouse>;
   /** The copy of the archive's datasets under `<dataDir>/archive/`, which `npm run query` reads with DuckDB. */
@@ -96,6 +102,30 @@ function againstSandbox(config: AcornConfig, sandboxUrl: string): AcornConfig {
       accounts: config.spApi.accounts.map((a) => ({ ...a, endpoint: sandboxUrl })),
     },
   };
+}
+
+/**
+ * Credit memos locally: approval links point at this console, and approval messages also go to a
+ * Slack channel (the message sink), so `npm start` shows both.
+ */
+function withLocalApprovals(config: AcornConfig, consoleUrl: string): AcornConfig {
+  return {
+    ...config,
+    creditMemos: {
+      ...config.creditMemos,
+      reviewBaseUrl: `${consoleUrl}/approvals`,
+      slackChannel: config.creditMemos.slackChannel ?? '#credit-memos',
+    },
+  };
+}
+
+/** A free TCP port on 127.0.0.1 (the approval links need the console's port before it listens). */
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 /**
@@ -178,8 +208,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * Amazon sandbox on the same clock, and the console with its JSON API.
  */
 export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
-  const port = options.port ?? 4280;
-  const sandboxPort = options.sandboxPort ?? (port === 0 ? 0 : port + 1);
+  const port = options.port === 0 ? await freePort() : (options.port ?? 4280);
+  const sandboxPort = options.sandboxPort ?? (options.port === 0 ? 0 : port + 1);
   const dataDir = options.dataDir ?? join(PROJECT_ROOT, '.acorn');
   const config = loadAcornConfig(options.configPath ?? join(PROJECT_ROOT, 'acorn.config.json'));
 
@@ -239,9 +269,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       : {}),
   });
 
+  const messages = await startMessageSink({ dataDir, clock: clockProxy });
   try {
     const built = buildApp({
-      config: againstSandbox(config, sandbox.url),
+      config: withLocalApprovals(againstSandbox(config, sandbox.url), `http://127.0.0.1:${port}`),
       outdir: join(dataDir, 'cdk.out'),
       bundling: false,
       checks: false,
@@ -268,8 +299,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       },
       ...(options.log ? { log: options.log } : {}),
       scheduler: { enabled: options.schedules ?? true },
+      envOverrides: { AWS_ENDPOINT_URL_SESV2: messages.sesEndpoint, SLACK_API_URL: messages.slackApiUrl },
     });
   } catch (error) {
+    await messages.close();
     await sandbox.close();
     await shopify.close();
     throw error;
@@ -288,6 +321,54 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     log: (message, data) => warehouseLog('info', message, data),
   });
   if (options.warehouse ?? options.schedules ?? true) warehouse.start();
+
+  // Credit memos whose workflow run was in memory when npm start last stopped continue from their
+  // stored state (the resume route starts a new run; a memo whose run is going is left alone).
+  for (const state of [
+    'claimed',
+    'awaiting-receipt',
+    'pending-approval',
+    'approved',
+    'submitted',
+    'awaiting-filing',
+  ]) {
+    const listed = await rt.handleHttp('GET', '/api/credit-memos', { state, limit: '200' });
+    const items = z
+      .object({ items: z.array(z.object({ memoId: z.string() })) })
+      .safeParse(JSON.parse(String(listed.body)));
+    for (const { memoId } of items.success ? items.data.items : []) {
+      await rt.handleHttp('POST', `/api/credit-memos/${encodeURIComponent(memoId)}/resume`);
+    }
+  }
+
+  // Amazon's returns of goods it received, as Vendor Central returns exports dropped into the inbox.
+  const returnsExports = makeReturnsExports({
+    shipments: () => sandbox.shipmentConfirmations(),
+    purchaseOrder: (po) => sandbox.purchaseOrder(po),
+    clock: rt.clock,
+    stateFile: join(dataDir, 'returns.json'),
+  });
+  const returns = {
+    async round(): Promise<string | undefined> {
+      const file = returnsExports.round();
+      if (!file) return undefined;
+      await putInboxObject(rt, file.key, file.body);
+      warehouseLog('info', `Amazon sandbox dropped returns export ${file.key}`);
+      return file.key;
+    },
+  };
+  let returnsRunning = options.warehouse ?? options.schedules ?? true;
+  const returnsLoop = (async () => {
+    while (returnsRunning) {
+      for (let waited = 0; waited < 90 && returnsRunning; waited++) await rt.clock.sleep(60_000);
+      if (returnsRunning)
+        await returns
+          .round()
+          .catch((error: unknown) =>
+            warehouseLog('warn', `returns export failed: ${(error as Error).message}`),
+          );
+    }
+  })();
 
   // The archive's datasets, key for key under <dataDir>/archive/, for DuckDB: copied as written.
   const archiveLog = componentLogger(options.log ?? consoleLogSink(), 'archive');
@@ -329,6 +410,12 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         functions: rt.functions.stats(),
         failedDeliveries: rt.failedDeliveries().length,
       });
+    }
+    if (req.method === 'GET' && url.pathname === '/api/local/emails') {
+      return sendJson(res, 200, { items: messages.emails().reverse() });
+    }
+    if (req.method === 'GET' && url.pathname === '/api/local/slack') {
+      return sendJson(res, 200, { items: messages.slackMessages().reverse() });
     }
     if (req.method === 'GET' && url.pathname === '/api/events') {
       return sendJson(res, 200, { items: rt.publishedEvents().slice(-200).reverse() });
@@ -407,17 +494,22 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     runtime: rt,
     config,
     warehouse,
+    messages,
+    returns,
     archive: { dir: mirror.dir, sync: () => mirror.sync() },
     signIn: (request) => issuer.issue(request),
     async close() {
       if (closed) return;
       closed = true;
+      returnsRunning = false;
       await warehouse.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopMirroring();
       await mirror.idle();
       await rt.close();
+      await returnsLoop;
+      await messages.close();
       archiveS3.destroy();
       await shopify.close();
       await sandbox.close();

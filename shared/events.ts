@@ -42,6 +42,17 @@ export const DETAIL_TYPE = {
   invoiceFailed: 'InvoiceFailed',
   /** The Finances Invoices API reported a new payment status: `{ invoiceNumber, before, after }`. */
   invoicePaymentStatusChanged: 'InvoicePaymentStatusChanged',
+  // Credit memos (shared/use-cases/credit-memos): the workflow's outcomes and its alerts.
+  creditMemoApprovalRequested: 'CreditMemoApprovalRequested',
+  creditMemoApprovalReminder: 'CreditMemoApprovalReminder',
+  creditMemoApproved: 'CreditMemoApproved',
+  creditMemoRejected: 'CreditMemoRejected',
+  creditMemoSubmitted: 'CreditMemoSubmitted',
+  creditMemoAccepted: 'CreditMemoAccepted',
+  creditMemoFilingRequired: 'CreditMemoFilingRequired',
+  creditMemoFiled: 'CreditMemoFiled',
+  creditMemoEscalated: 'CreditMemoEscalated',
+  creditMemoFailed: 'CreditMemoFailed',
 } as const;
 
 /** Inventory (issue #9): under EVENT_SOURCE.inventory. */

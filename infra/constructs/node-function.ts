@@ -17,7 +17,9 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct, type IConstruct } from 'constructs';
+import { packEnvJson } from '#shared/config/env-json.ts';
 import { LAMBDA_BUNDLE, PROJECT_ROOT } from '../bundling.ts';
 import { acknowledgeNag, acknowledgeNagWildcardResource } from './nag.ts';
 import { type FunctionWiring, Wiring } from './wiring.ts';
@@ -92,6 +94,32 @@ const BUCKET_KEY_ACTIONS: Record<BucketAccess, readonly string[]> = {
 
 /** The bus EventBridge delivers AWS service events (S3 "Object Created") to. */
 const DEFAULT_BUS = 'default';
+
+const deadLetterQueues = new WeakMap<IConstruct, sqs.Queue>();
+
+/**
+ * The dead-letter queue of the functions created in `scope` (a capability construct), created with
+ * the first of them. One queue per capability rather than per function: CloudFormation allows 500
+ * resources per stack, and a queue with its policy per function spent a fifth of them. Lambda's
+ * on-failure records carry the function's ARN, and the scheduler's and rules' dead letters their
+ * schedule or rule, so a shared queue still says what failed.
+ */
+function capabilityDeadLetterQueue(scope: Construct): sqs.Queue {
+  const existing = deadLetterQueues.get(scope);
+  if (existing) return existing;
+  const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  acknowledgeNag(
+    queue,
+    'AwsSolutions-SQS3',
+    'This queue is itself a dead-letter queue: the on-failure destination of the capability’s functions and the DLQ of their schedules and rules.',
+  );
+  deadLetterQueues.set(scope, queue);
+  return queue;
+}
 
 /** Properties of a {@link NodeFunction}. */
 export interface NodeFunctionProps {
@@ -238,7 +266,10 @@ export class NodeFunction extends Construct {
   readonly role: iam.Role;
   /** Where the function logs. */
   readonly logGroup: logs.LogGroup;
-  /** Failed asynchronous invocations and undeliverable scheduled runs and rule events end up here. */
+  /**
+   * Failed asynchronous invocations and undeliverable scheduled runs and rule events end up here:
+   * one queue for the functions of a capability (each message names its function, schedule or rule).
+   */
   readonly deadLetterQueue: sqs.Queue;
   readonly #wiring: FunctionWiring;
   readonly #timeout: Duration;
@@ -274,16 +305,7 @@ export class NodeFunction extends Construct {
       'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so Resource must be "*".',
     );
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeNag(
-      this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself a dead-letter queue: the on-failure destination of the function and the DLQ of its schedules and rules.',
-    );
+    this.deadLetterQueue = capabilityDeadLetterQueue(scope);
 
     this.function = new NodejsFunction(this, 'Function', {
       entry,
@@ -333,7 +355,9 @@ export class NodeFunction extends Construct {
   }
 
   /** Sets a literal environment variable. */
-  setEnvironment(name: string, value: string): void {
+  setEnvironment(name: string, rawValue: string): void {
+    // JSON settings over 1 KB go in compressed (shared/config/env-json.ts): Lambda allows 4 KB in all.
+    const value = rawValue.startsWith('{') || rawValue.startsWith('[') ? packEnvJson(rawValue) : rawValue;
     this.function.addEnvironment(name, value);
     this.#environmentBytes.set(name, Buffer.byteLength(name) + Buffer.byteLength(value));
     this.#wiring.setEnvironment(name, { literal: value });
@@ -644,6 +668,18 @@ export class NodeFunction extends Construct {
         `${this.node.path} ${what}: the key prefix must be a literal without *, ? or a leading slash, got ${prefix}`,
       );
     }
+  }
+
+  /**
+   * Gives the function the state machine's ARN in `envName` and either permission to start
+   * executions of it (`start`) or to answer its task tokens (`respond`: SendTaskSuccess /
+   * SendTaskFailure / SendTaskHeartbeat, scoped to this state machine as narrowly as IAM allows).
+   */
+  bindStateMachine(envName: string, stateMachine: sfn.IStateMachine, access: 'start' | 'respond'): void {
+    const id = Wiring.of(this).resourceId(stateMachine);
+    this.#setResourceEnvironment(envName, stateMachine.stateMachineArn, id);
+    if (access === 'start') stateMachine.grantStartExecution(this.role);
+    else stateMachine.grantTaskResponse(this.role);
   }
 
   #setResourceEnvironment(name: string, value: string, resourceId: string): void {

@@ -6,6 +6,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 import { parseOrThrow } from '#shared/validation.ts';
 import {
@@ -127,6 +128,11 @@ export class Wiring {
   /** Registers a secret, with the example value the local runtime stores (never a real credential). */
   registerSecret(id: string, secret: secretsmanager.ISecret, localValue?: Record<string, string>): void {
     this.#add(secret, { kind: 'secret', id, ...(localValue ? { localValue } : {}) });
+  }
+
+  /** Registers a state machine with the ASL file it is defined by (the local runtime executes that file). */
+  registerStateMachine(id: string, stateMachine: sfn.IStateMachine, definitionFile: string): void {
+    this.#add(stateMachine, { kind: 'stateMachine', id, definitionFile });
   }
 
   /** The manifest id of a registered resource; fails synthesis if the resource was never registered. */

@@ -6,12 +6,13 @@ import { Analytics } from '../constructs/analytics.ts';
 import { ConsoleApi } from '../constructs/console-api.ts';
 import { ConsoleRoles } from '../constructs/console-roles.ts';
 import { ConsoleWeb } from '../constructs/console-web.ts';
-import { Invoices } from '../constructs/invoices.ts';
+import { CreditMemos } from '../constructs/credit-memos.ts';
 import { Inventory } from '../constructs/inventory.ts';
+import { Invoices } from '../constructs/invoices.ts';
 import { PurchaseOrders } from '../constructs/purchase-orders.ts';
 import { Shipments } from '../constructs/shipments.ts';
 import { VendorIngest } from '../constructs/vendor-ingest.ts';
-import { toRuntimeConfig } from '../runtime-config.ts';
+import { toCreditMemosConfig, toRuntimeConfig } from '../runtime-config.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 
 /** Properties of the {@link StatelessStack}. */
@@ -45,6 +46,8 @@ export class StatelessStack extends Stack {
   readonly invoices: Invoices;
   /** Inventory shared between Amazon and Shopify. */
   readonly inventory: Inventory;
+  /** Credit memos: returns and debit notes → workflow with approval → credit notes. */
+  readonly creditMemos: CreditMemos;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     const { config, stateful, ...stackProps } = props;
@@ -120,6 +123,21 @@ export class StatelessStack extends Stack {
       authorizer: this.consoleApi.authorizer,
       shopifyEnabled: config.inventory.shopify.enabled,
       reconcileSchedule: config.inventory.shopify.reconcile,
+    });
+    this.creditMemos = new CreditMemos(this, 'CreditMemos', {
+      table: stateful.table,
+      eventBus: stateful.eventBus,
+      archiveBucket: stateful.archiveBucket,
+      inboxBucket: stateful.inboxBucket,
+      spApiCredentials: stateful.spApiCredentials,
+      approvalLinkKey: stateful.approvalLinkKey,
+      runtimeConfig,
+      settings: toCreditMemosConfig(config),
+      api: this.consoleApi.api,
+      authorizer: this.consoleApi.authorizer,
+      reviewBaseUrl: config.creditMemos.reviewBaseUrl,
+      slack: config.creditMemos.slackChannel !== undefined,
+      checkApprovals: config.creditMemos.checkApprovals,
     });
 
     this.analytics = new Analytics(this, 'Analytics', {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ConfigurationError } from '../errors.ts';
 import { parseOrThrow } from '../validation.ts';
+import { readEnvJson } from './env-json.ts';
 
 /** SP-API regions and their production hosts. */
 export const spApiRegionSchema = z.enum(['na', 'eu', 'fe']);
@@ -154,6 +155,32 @@ export const runtimeConfigSchema = z.strictObject({
 });
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 
+/**
+ * The credit-memo functions' own configuration (`CREDIT_MEMOS_CONFIG`, infra/config.ts
+ * `creditMemos`, `approvers`, `parties.remitTo`): only those functions get it, so neither the
+ * approvers' addresses nor the policy grow the runtime configuration every function carries.
+ */
+export const creditMemosConfigSchema = z.strictObject({
+  autoApproveBelow: z.record(z.string(), z.string()),
+  receivedStatuses: z.array(z.string()),
+  recheckReceiptMinutes: z.number().int().positive(),
+  approvalHours: z.number().int().positive(),
+  reminders: z.array(z.number()),
+  emailFrom: z.string().optional(),
+  slackChannel: z.string().optional(),
+  approvers: z.array(
+    z.strictObject({ name: z.string(), email: z.string(), slackUserId: z.string().optional() }),
+  ),
+  remitTo: z.strictObject({
+    partyId: z.string(),
+    address: z.record(z.string(), z.string()),
+    taxRegistrations: z.array(
+      z.strictObject({ type: z.enum(['VAT', 'GST']), number: z.string(), country: z.string() }),
+    ),
+  }),
+});
+export type CreditMemosConfig = z.infer<typeof creditMemosConfigSchema>;
+
 /** Reads a required environment variable or fails init with its name (STYLE rule 4). */
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
@@ -165,12 +192,5 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
 
 /** Parses `ACORN_RUNTIME_CONFIG`. */
 export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
-  const raw = requireEnv('ACORN_RUNTIME_CONFIG', env);
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (cause) {
-    throw new ConfigurationError('ACORN_RUNTIME_CONFIG is not valid JSON', { cause });
-  }
-  return parseOrThrow(runtimeConfigSchema, json, 'ACORN_RUNTIME_CONFIG');
+  return parseOrThrow(runtimeConfigSchema, readEnvJson('ACORN_RUNTIME_CONFIG', env), 'ACORN_RUNTIME_CONFIG');
 }

@@ -185,22 +185,16 @@ describe('the local system (npm start) driven through its HTTP API', () => {
         .sort()[0];
       const oldestPo = rowsBefore.map((r) => r.purchaseOrderDate).sort()[0];
       expect(Date.parse(searchedFrom ?? '')).toBeLessThanOrEqual(Date.parse(oldestPo ?? ''));
-      // ...up to now. Amazon itself changes some POs hours after creating them; one whose change
-      // falls between the two pulls' window ends is the only write the second pull may make (usually none).
-      const backfillEnd = latestWindowEnd(backfillRequests);
-      const changedByAmazonMeanwhile = sys.sandbox
-        .purchaseOrders()
-        .filter((po) => {
-          const version = purchaseOrderVersion(po);
-          return version > firstPullEnd && version <= backfillEnd;
-        })
-        .map((po) => po.purchaseOrderNumber)
-        .sort();
-      expect(summary).toMatchObject({
-        created: 0,
-        updated: changedByAmazonMeanwhile.length,
-        incomplete: false,
-      });
+      // ...up to now. Amazon itself changes some POs hours after creating them: only a PO Amazon changed
+      // after the first pull's window may be rewritten, by this pull or by a scheduled one that ran
+      // meanwhile on a slow machine (usually none is).
+      const changedByAmazonSinceFirstPull = new Set(
+        sys.sandbox
+          .purchaseOrders()
+          .filter((po) => purchaseOrderVersion(po) > firstPullEnd)
+          .map((po) => po.purchaseOrderNumber),
+      );
+      expect(summary).toMatchObject({ created: 0, incomplete: false });
       expect(summary.seen).toBeGreaterThanOrEqual(rowsBefore.length);
       const versionsAfter = new Map(
         (await listAllPurchaseOrders(sys.url)).map((r) => [r.purchaseOrderNumber, r.version]),
@@ -210,14 +204,19 @@ describe('the local system (npm start) driven through its HTTP API', () => {
         .filter(([po, version]) => versionsAfter.get(po) !== version)
         .map(([po]) => po)
         .sort();
-      expect(rewritten).toEqual(changedByAmazonMeanwhile);
+      expect(rewritten.filter((po) => !changedByAmazonSinceFirstPull.has(po))).toEqual([]);
+      expect(summary.updated).toBeLessThanOrEqual(rewritten.length);
       const newEvents = sys.runtime.publishedEvents().filter((p) => !eventsBefore.has(p.event.id));
       expect(newEvents.filter((p) => p.event['detail-type'] === DETAIL_TYPE.purchaseOrderReceived)).toEqual(
         [],
       );
+      // Each rewrite is announced exactly once.
       expect(
-        newEvents.filter((p) => p.event['detail-type'] === DETAIL_TYPE.purchaseOrderChanged),
-      ).toHaveLength(changedByAmazonMeanwhile.length);
+        newEvents
+          .filter((p) => p.event['detail-type'] === DETAIL_TYPE.purchaseOrderChanged)
+          .map((p) => (p.event.detail as { purchaseOrderNumber?: string }).purchaseOrderNumber)
+          .sort(),
+      ).toEqual(rewritten);
     });
 
     it('answers GET /api/health with status ok and the clock', async () => {

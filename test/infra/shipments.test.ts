@@ -2,6 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '#infra/build-app.ts';
 import { SHIPMENT_INBOX_PREFIX, shipmentArchivePrefixes } from '#infra/constructs/shipments.ts';
+import { unpackEnvJson } from '#shared/config/env-json.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '#shared/events.ts';
 import {
   actionsOf,
@@ -165,7 +166,7 @@ describe('the Shipments construct', () => {
     const environment =
       template.toJSON().Resources[logicalIdOf(shipments().remindShipments.function)].Properties.Environment
         .Variables;
-    const runtime = JSON.parse(environment.ACORN_RUNTIME_CONFIG);
+    const runtime = JSON.parse(unpackEnvJson(environment.ACORN_RUNTIME_CONFIG));
     expect(runtime.shipments).toEqual({
       reminders: { reminders: [0.5, 0.75], escalation: { atFraction: 0.9 } },
       asnReminders: { reminders: [0.5], escalation: { atFraction: 1 } },
