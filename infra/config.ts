@@ -189,6 +189,13 @@ export const acornConfigSchema = z
         checkDeadlines: scheduleExpression.default('rate(5 minutes)'),
       })
       .prefault({}),
+    /** Payments: remittance reconciliation. */
+    payments: z
+      .strictObject({
+        /** Net payment days of invoices that carry no terms of their own (due date = invoice date + this). */
+        defaultTermsDays: z.number().int().min(0).max(365).default(60),
+      })
+      .prefault({}),
     /** Every automation starts in `simulate` in a new deployment until an operator switches it. */
     automation: z.partialRecord(automationModuleSchema, automationModeSchema).default({}),
     archive: z

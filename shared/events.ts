@@ -33,4 +33,10 @@ export const DETAIL_TYPE = {
   returnReceived: 'ReturnReceived',
   /** Amazon asks for a credit (debit note, remittance deduction, API); detail: shared/domain/credit-memos/credit-request.ts. */
   creditRequested: 'CreditRequested',
+  /** A remittance export was imported (source payments); detail: shared/use-cases/payments/import-remittance.ts. */
+  remittanceImported: 'RemittanceImported',
+  /** Paid ≠ billed − explained deductions, a deduction or payment with no invoice, an invoice unpaid past terms. */
+  paymentDiscrepancyFound: 'PaymentDiscrepancyFound',
+  /** A shortage or price claim worth disputing, with its evidence references. */
+  disputeCandidateFound: 'DisputeCandidateFound',
 } as const;

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { AcornConfig } from '../config.ts';
 import { Analytics } from '../constructs/analytics.ts';
 import { ConsoleApi } from '../constructs/console-api.ts';
+import { Payments } from '../constructs/payments.ts';
 import { PurchaseOrders } from '../constructs/purchase-orders.ts';
 import { Shipments } from '../constructs/shipments.ts';
 import { VendorIngest } from '../constructs/vendor-ingest.ts';
@@ -32,6 +33,8 @@ export class StatelessStack extends Stack {
   readonly shipments: Shipments;
   /** Archive export, Glue tables, Athena workgroup and named queries. */
   readonly analytics: Analytics;
+  /** Remittance reconciliation, deductions and discrepancies. */
+  readonly payments: Payments;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     const { config, stateful, ...stackProps } = props;
@@ -70,6 +73,17 @@ export class StatelessStack extends Stack {
       api: this.consoleApi.api,
       authorizer: this.consoleApi.authorizer,
       schedules: config.shipments,
+    });
+
+    this.payments = new Payments(this, 'Payments', {
+      table: stateful.table,
+      eventBus: stateful.eventBus,
+      archiveBucket: stateful.archiveBucket,
+      inboxBucket: stateful.inboxBucket,
+      runtimeConfig,
+      api: this.consoleApi.api,
+      authorizer: this.consoleApi.authorizer,
+      defaultTermsDays: config.payments.defaultTermsDays,
     });
 
     this.analytics = new Analytics(this, 'Analytics', {
