@@ -87,7 +87,7 @@ export function remittanceKey(key: string, vendors: RuntimeConfig['vendors']) {
   const vendorCode = m[1]!;
   const marketplace = m[2]!.toUpperCase();
   const vendor = vendors.find((v) => v.vendorCode === vendorCode);
-  if (!vendor || !vendor.marketplaces.includes(marketplace)) {
+  if (!vendor?.marketplaces.includes(marketplace)) {
     throw new RemittanceKeyError(`${key}: vendor code ${vendorCode} in ${marketplace} is not configured`, [
       { path: 'key', message: `no vendor ${vendorCode} selling in ${marketplace} in the configuration` },
     ]);
