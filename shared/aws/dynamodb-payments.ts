@@ -4,6 +4,7 @@ import {
   BatchWriteCommand,
   type BatchWriteCommandOutput,
   DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -194,7 +195,10 @@ export class DynamoDbPaymentsStore implements PaymentsStore {
       return 'created';
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        return error.Item?.announced?.BOOL ? 'announced' : 'unannounced';
+        const announced = error.Item
+          ? error.Item.announced?.BOOL
+          : (await this.#existing(paymentKeys.findingPk(finding.id), 'FINDING'))?.announced;
+        return announced === true ? 'announced' : 'unannounced';
       }
       throw error;
     }
@@ -225,14 +229,24 @@ export class DynamoDbPaymentsStore implements PaymentsStore {
       return { first: true as const };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        return {
-          first: false as const,
-          file: error.Item?.file?.S ?? '',
-          at: error.Item?.importedAt?.S ?? '',
-        };
+        const old = error.Item
+          ? { file: error.Item.file?.S, importedAt: error.Item.importedAt?.S }
+          : await this.#existing(paymentKeys.filePk(hash), 'FILE');
+        return { first: false as const, file: String(old?.file ?? ''), at: String(old?.importedAt ?? '') };
       }
       throw error;
     }
+  }
+
+  /**
+   * The item a conditional put failed on, when the failure did not carry it (DynamoDB returns it
+   * with ReturnValuesOnConditionCheckFailure; emulators such as dynalite do not).
+   */
+  async #existing(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    const res = await this.#doc.send(
+      new GetCommand({ TableName: this.#table, Key: { pk, sk }, ConsistentRead: true }),
+    );
+    return res.Item;
   }
 
   /** Reconciliation records of a vendor code, latest change first (gsi1), one page. */
