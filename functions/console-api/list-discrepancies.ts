@@ -36,7 +36,7 @@ export async function listDiscrepancies(
       .flat()
       .sort((a, b) => b.detectedAt.localeCompare(a.detectedAt))
       .slice(0, query.limit);
-    return json(200, { items: items.map(({ detail, ...f }) => ({ ...f, ...detail })) });
+    return json(200, { items: items.map(({ detail, ...f }) => ({ ...detail, ...f })) });
   } catch (error) {
     return errorResponse(error);
   }

@@ -202,7 +202,7 @@ export function generateRemittance(options: RemittanceOptions): GeneratedRemitta
       deduction(
         'returns-debit-note',
         'returns',
-        `RDN${String(n).padStart(8, '0')}`,
+        `RDN${paymentNumber.slice(-4)}${String(n).padStart(6, '0')}`,
         neg(share()),
         { type: 'Debit Note', description: 'Product returns' },
         {

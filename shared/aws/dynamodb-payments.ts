@@ -83,15 +83,42 @@ export class DynamoDbPaymentsStore implements PaymentsStore {
     this.#table = deps.tableName;
   }
 
+  /**
+   * Stores the lines not stored yet: a line already there (the same file again, or its twin in the
+   * other format with other row numbers) keeps what the first import wrote. BatchWriteItem cannot
+   * be conditional, so the keys are read first (BatchGetItem, keys only).
+   */
   async putLines(lines: readonly StoredLine[]): Promise<void> {
-    for (let i = 0; i < lines.length; i += 25) {
-      let requests: unknown[] | undefined = lines.slice(i, i + 25).map((line) => ({
+    const keyOf = (line: StoredLine) => ({
+      pk: line.invoiceNumber ? paymentKeys.pk(line.invoiceNumber) : paymentKeys.noInvoicePk(line.vendorCode),
+      sk: paymentKeys.lineSk(line.lineId),
+    });
+    const stored = new Set<string>();
+    const unique = [...new Map(lines.map((l) => [JSON.stringify(keyOf(l)), l])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(keyOf);
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+        const res = await this.#doc.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.#table]: { Keys: keys, ProjectionExpression: 'pk, sk', ConsistentRead: true },
+            },
+          }),
+        );
+        for (const item of res.Responses?.[this.#table] ?? []) stored.add(`${item.pk}\n${item.sk}`);
+        keys = res.UnprocessedKeys?.[this.#table]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    const fresh = unique.filter((l) => {
+      const k = keyOf(l);
+      return !stored.has(`${k.pk}\n${k.sk}`);
+    });
+    for (let i = 0; i < fresh.length; i += 25) {
+      let requests: unknown[] | undefined = fresh.slice(i, i + 25).map((line) => ({
         PutRequest: {
           Item: {
-            pk: line.invoiceNumber
-              ? paymentKeys.pk(line.invoiceNumber)
-              : paymentKeys.noInvoicePk(line.vendorCode),
-            sk: paymentKeys.lineSk(line.lineId),
+            ...keyOf(line),
             type: 'RemittanceLine',
             vendorCode: line.vendorCode,
             document: JSON.stringify(line),

@@ -43,7 +43,10 @@ function invoiceItem(n: number, overrides: Record<string, unknown> = {}) {
   };
 }
 
-function record(invoiceNumber: string, overrides: Partial<InvoiceReconciliation> = {}): InvoiceReconciliation {
+function record(
+  invoiceNumber: string,
+  overrides: Partial<InvoiceReconciliation> = {},
+): InvoiceReconciliation {
   return {
     invoiceNumber,
     vendorCode: 'ACMEDE',
@@ -137,7 +140,12 @@ describe('the payments DynamoDB adapters against dynalite', () => {
       const doc = DynamoDBDocumentClient.from(client);
       const items = [
         ...Array.from({ length: 230 }, (_, i) => invoiceItem(i)),
-        invoiceItem(900, { invoiceType: 'CreditNote', total: '-12.50', paymentStatus: 'PAID', paymentTermsNetDays: 30 }),
+        invoiceItem(900, {
+          invoiceType: 'CreditNote',
+          total: '-12.50',
+          paymentStatus: 'PAID',
+          paymentTermsNetDays: 30,
+        }),
         invoiceItem(901, { total: 'twelve' }),
       ];
       for (let i = 0; i < items.length; i += 25) {
@@ -184,14 +192,11 @@ describe('the payments DynamoDB adapters against dynalite', () => {
     it('stores lines in batches, once however often they are put, with their invoice', async () => {
       // Prepare
       const store = new DynamoDbPaymentsStore(table);
-      const lines = [
-        ...Array.from({ length: 40 }, (_, i) => line(i + 1, 'INV-L1')),
-        line(1),
-        line(2),
-      ];
+      const lines = [...Array.from({ length: 40 }, (_, i) => line(i + 1, 'INV-L1')), line(1), line(2)];
       // Act
       await store.putLines(lines);
-      await store.putLines(lines.slice(0, 30));
+      // The twin file: the same lines at other rows of another file
+      await store.putLines(lines.slice(0, 30).map((l) => ({ ...l, row: l.row + 1000, file: 'twin.xlsx' })));
       await store.saveReconciliation(record('INV-L1'), 0, '2026-09-15T10:00:00.000Z');
       // Assess
       const { record: stored, lines: read } = await store.invoice('INV-L1');
@@ -204,6 +209,7 @@ describe('the payments DynamoDB adapters against dynalite', () => {
           .sort(),
       );
       expect(read.find((l) => l.lineId === 'P1:INV-L1:7')).toEqual(line(7, 'INV-L1'));
+      expect(read.every((l) => l.file === 'remittance/ACMEDE/DE/r.csv')).toBe(true);
       expect((await store.invoice('INV-NONE')).lines).toEqual([]);
     });
 
@@ -214,7 +220,11 @@ describe('the payments DynamoDB adapters against dynalite', () => {
       // Act
       const created = await store.saveReconciliation(record('INV-V1'), 0, at);
       const createdAgain = await store.saveReconciliation(record('INV-V1'), 0, at);
-      const updated = await store.saveReconciliation(record('INV-V1', { paid: '60.00', open: '40.00' }), 1, at);
+      const updated = await store.saveReconciliation(
+        record('INV-V1', { paid: '60.00', open: '40.00' }),
+        1,
+        at,
+      );
       const stale = await store.saveReconciliation(record('INV-V1', { paid: '1.00' }), 1, at);
       for (let i = 0; i < 120; i++) await store.saveReconciliation(record(`INV-M${i}`), 0, at);
       const many = await store.getReconciliations([
@@ -303,14 +313,18 @@ describe('the payments DynamoDB adapters against dynalite', () => {
 
     it('records a file hash once and names the first file when the same bytes come again', async () => {
       const store = new DynamoDbPaymentsStore(table);
-      expect(await store.recordFile('abc123', 'remittance/A/DE/one.csv', '2026-09-15T10:00:00.000Z')).toEqual({
-        first: true,
-      });
-      expect(await store.recordFile('abc123', 'remittance/A/DE/two.csv', '2026-09-16T10:00:00.000Z')).toEqual({
-        first: false,
-        file: 'remittance/A/DE/one.csv',
-        at: '2026-09-15T10:00:00.000Z',
-      });
+      expect(await store.recordFile('abc123', 'remittance/A/DE/one.csv', '2026-09-15T10:00:00.000Z')).toEqual(
+        {
+          first: true,
+        },
+      );
+      expect(await store.recordFile('abc123', 'remittance/A/DE/two.csv', '2026-09-16T10:00:00.000Z')).toEqual(
+        {
+          first: false,
+          file: 'remittance/A/DE/one.csv',
+          at: '2026-09-15T10:00:00.000Z',
+        },
+      );
     });
   });
 
@@ -325,7 +339,9 @@ describe('the payments DynamoDB adapters against dynalite', () => {
             sk: { S: 'PO' },
             vendorCode: { S: 'ACMEDE' },
             document: {
-              S: JSON.stringify(purchaseOrder({ number: 'PO-E1', lines: [{ ean: '4006381333931', quantity: 4 }] })),
+              S: JSON.stringify(
+                purchaseOrder({ number: 'PO-E1', lines: [{ ean: '4006381333931', quantity: 4 }] }),
+              ),
             },
           },
         }),

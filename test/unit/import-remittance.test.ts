@@ -21,7 +21,7 @@ class MemoryPaymentsStore implements PaymentsStore {
   readonly findings = new Map<string, { finding: Finding; announced: boolean }>();
   readonly files = new Map<string, { file: string; at: string }>();
   async putLines(lines: readonly StoredLine[]) {
-    for (const l of lines) this.lines.set(l.lineId, l);
+    for (const l of lines) if (!this.lines.has(l.lineId)) this.lines.set(l.lineId, l);
   }
   async getReconciliations(numbers: readonly string[]) {
     return new Map(numbers.flatMap((n) => (this.records.has(n) ? [[n, this.records.get(n)!] as const] : [])));

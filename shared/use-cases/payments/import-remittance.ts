@@ -190,8 +190,16 @@ export function makeImportRemittance(deps: ImportRemittanceDeps) {
       await deps.store.putLines(matched.map((m) => storedLine(m, vendorCode, marketplace, key)));
 
       const findings: Finding[] = [];
+      // Ids are scoped to the vendor code: Amazon numbers debit notes and claims per vendor account.
       const finding = (id: string, type: Finding['type'], detail: Record<string, unknown>) =>
-        findings.push({ id, type, vendorCode, marketplace, detectedAt: at, detail });
+        findings.push({
+          id: findingId(vendorCode, id),
+          type,
+          vendorCode,
+          marketplace,
+          detectedAt: at,
+          detail,
+        });
       const byInvoice = new Map<string, MatchedLine[]>();
       for (const m of matched) {
         const discrepancy = lineDiscrepancy(m);
@@ -324,6 +332,11 @@ export function makeImportRemittance(deps: ImportRemittanceDeps) {
   };
 }
 
+/** The stable id of a finding: `<vendorCode>:<the domain's id>` (stored and announced once). */
+export function findingId(vendorCode: string, id: string): string {
+  return `${vendorCode}:${id}`;
+}
+
 function toEvent(f: Finding): DomainEvent {
   if (f.type === 'credit-request') {
     return { source: EVENT_SOURCE.payments, detailType: DETAIL_TYPE.creditRequested, detail: f.detail };
@@ -332,7 +345,7 @@ function toEvent(f: Finding): DomainEvent {
     source: EVENT_SOURCE.payments,
     detailType:
       f.type === 'dispute' ? DETAIL_TYPE.disputeCandidateFound : DETAIL_TYPE.paymentDiscrepancyFound,
-    detail: { id: f.id, ...f.detail },
+    detail: { ...f.detail, id: f.id },
   };
 }
 
