@@ -23,7 +23,9 @@ import type {
  * - reconciliation of an invoice: `PAYMENT#<invoice>` / `RECONCILIATION`, in gsi1
  *   `PAYMENTS#<vendorCode>` / `<updatedAt>#<invoice>` (latest first for the console) and, while
  *   something is open, in gsi2 `RECEIVABLE#<vendorCode>` / `<dueDate>#<invoice>` (aging, overdue);
- * - its lines: `PAYMENT#<invoice>` / `LINE#<lineId>` (lines naming no invoice: `PAYMENT#NONE#<vendorCode>`);
+ * - its lines: `PAYMENT#<invoice>` / `LINE#<lineId>` (lines naming no invoice: `PAYMENT#NONE#<vendorCode>`),
+ *   in gsi1 `PAYLINES#<vendorCode>#<day>#<shard>` / `<importedAt>#<lineId>` (the archive export's
+ *   hourly read; {@link LINE_SHARDS} shards so a million-line import spreads over index partitions);
  * - findings: `PAYFINDING#<id>` / `FINDING`, in gsi1 `PAYFINDING#<type>#<vendorCode>` / `<detectedAt>#<id>`;
  * - imported files: `REMITTANCE_FILE#<sha256>` / `FILE`.
  */
@@ -37,7 +39,18 @@ export const paymentKeys = {
   findingPk: (id: string) => `PAYFINDING#${id}`,
   findingsPk: (type: Finding['type'], vendorCode: string) => `PAYFINDING#${type}#${vendorCode}`,
   filePk: (hash: string) => `REMITTANCE_FILE#${hash}`,
+  linesByDayPk: (vendorCode: string, day: string, shard: number) => `PAYLINES#${vendorCode}#${day}#${shard}`,
 } as const;
+
+/** Index partitions the lines of one vendor code and day are spread over. */
+export const LINE_SHARDS = 8;
+
+/** The shard of a line: a small stable hash of its id. */
+export function lineShard(lineId: string): number {
+  let h = 0;
+  for (let i = 0; i < lineId.length; i++) h = (h * 31 + lineId.charCodeAt(i)) | 0;
+  return Math.abs(h) % LINE_SHARDS;
+}
 
 const reconciliationSchema = z.looseObject({
   invoiceNumber: z.string(),
@@ -122,6 +135,12 @@ export class DynamoDbPaymentsStore implements PaymentsStore {
             type: 'RemittanceLine',
             vendorCode: line.vendorCode,
             document: JSON.stringify(line),
+            gsi1pk: paymentKeys.linesByDayPk(
+              line.vendorCode,
+              line.importedAt.slice(0, 10),
+              lineShard(line.lineId),
+            ),
+            gsi1sk: `${line.importedAt}#${line.lineId}`,
           },
         },
       }));

@@ -88,6 +88,7 @@ function line(i: number, invoiceNumber?: string): StoredLine {
     amountPaid: `-${i}.00`,
     withholdingAmount: '0',
     termsDiscount: '0',
+    importedAt: '2026-09-15T10:00:00.000Z',
   };
 }
 

@@ -187,7 +187,7 @@ export function makeImportRemittance(deps: ImportRemittanceDeps) {
       ];
       const invoices = await deps.invoices.get(numbers);
       const matched = current.map(({ lineId, line }) => matchLine(lineId, line, invoices));
-      await deps.store.putLines(matched.map((m) => storedLine(m, vendorCode, marketplace, key)));
+      await deps.store.putLines(matched.map((m) => storedLine(m, vendorCode, marketplace, key, at)));
 
       const findings: Finding[] = [];
       // Ids are scoped to the vendor code: Amazon numbers debit notes and claims per vendor account.
@@ -349,7 +349,13 @@ function toEvent(f: Finding): DomainEvent {
   };
 }
 
-function storedLine(m: MatchedLine, vendorCode: string, marketplace: string, file: string): StoredLine {
+function storedLine(
+  m: MatchedLine,
+  vendorCode: string,
+  marketplace: string,
+  file: string,
+  importedAt: string,
+): StoredLine {
   const l = m.line;
   return {
     lineId: m.lineId,
@@ -372,5 +378,6 @@ function storedLine(m: MatchedLine, vendorCode: string, marketplace: string, fil
     amountPaid: decimalText(l.amountPaid),
     withholdingAmount: decimalText(l.withholdingAmount),
     termsDiscount: decimalText(l.termsDiscount),
+    importedAt,
   };
 }

@@ -40,6 +40,8 @@ export interface StoredLine {
   readonly amountPaid: string;
   readonly withholdingAmount: string;
   readonly termsDiscount: string;
+  /** When the line was first imported (the archive export reads lines by this hour). */
+  readonly importedAt: string;
 }
 
 /** Something to tell the bus about once: a discrepancy, a dispute candidate, a credit request. */
