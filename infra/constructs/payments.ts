@@ -23,6 +23,8 @@ export interface PaymentsProps {
   readonly authorizer: IHttpRouteAuthorizer;
   /** Net days of invoices without terms of their own. @default 60 */
   readonly defaultTermsDays?: number;
+  /** When open receivables are checked for invoices unpaid past terms. @default rate(1 day) */
+  readonly checkOverdueSchedule?: string;
 }
 
 /**
@@ -34,6 +36,8 @@ export interface PaymentsProps {
 export class Payments extends Construct {
   /** Remittance exports from the inbox. */
   readonly importRemittanceFile: NodeFunction;
+  /** Scheduled: invoices unpaid past their terms (receivables index), each announced once. */
+  readonly checkOverdueInvoices: NodeFunction;
   /** GET /api/payments and /api/payments/aging. */
   readonly listPayments: NodeFunction;
   /** GET /api/discrepancies. */
@@ -61,6 +65,22 @@ export class Payments extends Construct {
       prefix: shipmentArchivePrefixes().audit,
     });
     fn.onInboxObject('RemittanceFile', props.inboxBucket, REMITTANCE_INBOX_PREFIX);
+
+    this.checkOverdueInvoices = new NodeFunction(this, 'CheckOverdueInvoices', {
+      entry: 'functions/payments/check-overdue.ts',
+      serviceName: 'payments',
+      description: 'Open receivables past their due date: invoices unpaid past terms announced once',
+      timeout: Duration.minutes(5),
+    });
+    const overdue = this.checkOverdueInvoices;
+    overdue.setEnvironment(RUNTIME_CONFIG_ENV, runtimeConfig);
+    overdue.setEnvironment('PAYMENT_TERMS_DAYS', String(props.defaultTermsDays ?? 60));
+    overdue.bindTable('TABLE_NAME', props.table, 'readWrite');
+    overdue.bindEventBus('EVENT_BUS_NAME', props.eventBus);
+    overdue.bindBucket('ARCHIVE_BUCKET_NAME', props.archiveBucket, 'write', {
+      prefix: shipmentArchivePrefixes().audit,
+    });
+    overdue.runOnSchedule('Schedule', props.checkOverdueSchedule ?? 'rate(1 day)');
 
     const reader = (fnId: string, entry: string, description: string) => {
       const f = new NodeFunction(this, fnId, {

@@ -84,6 +84,7 @@ export class StatelessStack extends Stack {
       api: this.consoleApi.api,
       authorizer: this.consoleApi.authorizer,
       defaultTermsDays: config.payments.defaultTermsDays,
+      checkOverdueSchedule: config.payments.checkOverdue,
     });
 
     this.analytics = new Analytics(this, 'Analytics', {

@@ -3,6 +3,8 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  exportAmountText,
+  exportDateText,
   type GeneratedRemittance,
   generateRemittance,
   remittanceCsv,
@@ -10,6 +12,7 @@ import {
 } from '#local/amazon-sandbox/remittance.ts';
 import { parseMoney } from '#shared/domain/money.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '#shared/events.ts';
+import type { CheckOverdueSummary } from '#shared/use-cases/payments/check-overdue.ts';
 import { startTestSystem, tableItems } from '../support/local-system.ts';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -163,7 +166,19 @@ describe('remittance reconciliation on the local system', () => {
     const deInvoices = invoicesOf('ACMEDE', 'DE', 'EUR', 70, now);
     const usInvoices = invoicesOf('ACMEUS', 'US', 'USD', 50, now);
     invoices = [...deInvoices, ...usInvoices];
-    await seedInvoices(system, invoices);
+    // An invoice 150 days old that no payment ever covered (only a claim will come).
+    await seedInvoices(system, [
+      ...invoices,
+      {
+        invoiceNumber: 'DE-OLD-1',
+        vendorCode: 'ACMEDE',
+        marketplace: 'DE',
+        currency: 'EUR',
+        invoiceDate: new Date(now - 150 * DAY).toISOString().slice(0, 10),
+        total: '812.40',
+        purchaseOrderNumbers: ['DEPOOLD'],
+      },
+    ]);
     const paymentDate = new Date(now - DAY).toISOString().slice(0, 10);
     de = generateRemittance({
       invoices: deInvoices,
@@ -351,5 +366,46 @@ describe('remittance reconciliation on the local system', () => {
       ['remittance/ACMEDE/DE/payment-4400123.csv', 0, 'remittance/ACMEDE/DE/payment-4400123.csv'],
       ['remittance/ACMEUS/US/payment-8800456.csv', 0, undefined],
     ]);
+  });
+
+  it('announces an invoice unpaid past its terms once, from the scheduled check of the receivables', async () => {
+    // Prepare: a remittance with only a shortage claim against DE-OLD-1 (due 90 days ago)
+    const day = system.runtime.clock.now().toISOString().slice(0, 10);
+    const claim = parseMoney('-25.00', 'EUR');
+    const csv = [
+      'Payment Number;5500001',
+      `Payment Date;${exportDateText(day, 'DE')}`,
+      'Payment Currency;EUR',
+      '',
+      'Invoices',
+      'Invoice Number;Invoice Date;Transaction type;Transaction Description;Reference Details;Original Invoice Number;Invoice Amount;Invoice Currency;Withholding Amount;Terms Discount Taken;Amount Paid;Remaining Amount',
+      `DE-OLD-1SC;${exportDateText(day, 'DE')};Financial Debit Note Invoice;Quantity shortage;;;${exportAmountText(claim, 'DE')};EUR;0,00;0,00;${exportAmountText(claim, 'DE')};0,00`,
+    ].join('\r\n');
+    await dropInInbox(system, 'remittance/ACMEDE/DE/claim-only.csv', csv);
+    await importsSettle(system, 6);
+    const overdueEvents = () =>
+      system.runtime
+        .publishedEvents()
+        .map((p) => p.event)
+        .filter(
+          (e) =>
+            e['detail-type'] === DETAIL_TYPE.paymentDiscrepancyFound && e.detail.kind === 'unpaid-past-terms',
+        );
+    // Act: the daily check, twice
+    const first = await system.runtime.schedules.fireNow('CheckOverdueInvoices/Schedule');
+    const second = await system.runtime.schedules.fireNow('CheckOverdueInvoices/Schedule');
+    // Assess
+    expect(first.error).toBeUndefined();
+    expect((first.result as CheckOverdueSummary).announced).toBe(1);
+    expect((second.result as CheckOverdueSummary).announced).toBe(0);
+    expect(overdueEvents().map((e) => [e.detail.id, e.detail.invoiceNumber, e.detail.amount])).toEqual([
+      ['ACMEDE:unpaid-past-terms:DE-OLD-1', 'DE-OLD-1', '812.40'],
+    ]);
+    const listed = await api(system, '/api/discrepancies', { vendorCode: 'ACMEDE', limit: '500' });
+    expect(
+      (listed.body.items as { kind: string; invoiceNumber?: string }[]).filter(
+        (d) => d.kind === 'unpaid-past-terms',
+      ),
+    ).toEqual([expect.objectContaining({ invoiceNumber: 'DE-OLD-1', amount: '812.40' })]);
   });
 });

@@ -25,6 +25,7 @@ import { csvRows } from '../../files/csv-rows.ts';
 import { xlsxRows } from '../../files/xlsx-rows.ts';
 import type { AuditTrail } from '../outbox/ports.ts';
 import type { DomainEvent, EventPublisher } from '../ports.ts';
+import { announceFindings, findingId, toEvent } from './findings.ts';
 import type { EvidenceLookup, Finding, InvoiceLookup, PaymentsStore, StoredLine } from './ports.ts';
 
 /** Where remittance exports land in the inbox: `remittance/<vendorCode>/<marketplace>/<name>.csv|xlsx`. */
@@ -141,16 +142,6 @@ async function* hashing(
 export function makeImportRemittance(deps: ImportRemittanceDeps) {
   const batchSize = deps.batchSize ?? 500;
 
-  async function announce(findings: Finding[], events: (f: Finding) => DomainEvent): Promise<void> {
-    const due: Finding[] = [];
-    for (const f of findings) if ((await deps.store.putFinding(f)) !== 'announced') due.push(f);
-    for (let i = 0; i < due.length; i += 10) {
-      const slice = due.slice(i, i + 10);
-      await deps.events.publish(slice.map(events));
-      for (const f of slice) await deps.store.markAnnounced(f.id);
-    }
-  }
-
   return async function importRemittance(key: string): Promise<RemittanceImportSummary> {
     const { vendorCode, marketplace, format } = remittanceKey(key, deps.vendors);
     const now = deps.clock.now();
@@ -255,7 +246,7 @@ export function makeImportRemittance(deps: ImportRemittanceDeps) {
       counts.discrepancies += unique.filter((f) => f.type === 'discrepancy').length;
       counts.disputes += unique.filter((f) => f.type === 'dispute').length;
       counts.creditRequests += unique.filter((f) => f.type === 'credit-request').length;
-      await announce(unique, toEvent);
+      await announceFindings(deps, unique, toEvent);
       for (const f of unique.filter((x) => x.type === 'discrepancy')) {
         await deps.audit.record({
           id: `payments.${f.id}`.replace(/[^A-Za-z0-9._:#=+@-]/g, '-').slice(0, 300),
@@ -329,23 +320,6 @@ export function makeImportRemittance(deps: ImportRemittanceDeps) {
       });
     }
     return summary;
-  };
-}
-
-/** The stable id of a finding: `<vendorCode>:<the domain's id>` (stored and announced once). */
-export function findingId(vendorCode: string, id: string): string {
-  return `${vendorCode}:${id}`;
-}
-
-function toEvent(f: Finding): DomainEvent {
-  if (f.type === 'credit-request') {
-    return { source: EVENT_SOURCE.payments, detailType: DETAIL_TYPE.creditRequested, detail: f.detail };
-  }
-  return {
-    source: EVENT_SOURCE.payments,
-    detailType:
-      f.type === 'dispute' ? DETAIL_TYPE.disputeCandidateFound : DETAIL_TYPE.paymentDiscrepancyFound,
-    detail: { ...f.detail, id: f.id },
   };
 }
 

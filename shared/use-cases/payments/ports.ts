@@ -79,6 +79,12 @@ export interface PaymentsStore {
   ): Promise<{ first: true } | { first: false; file: string; at: string }>;
 }
 
+/** Open receivables: reconciliation records with something still owed, by due date (gsi2). */
+export interface ReceivablesReader {
+  /** Records of a vendor code with something open, due before `dueBefore` (`YYYY-MM-DD`), oldest due first. */
+  openReceivables(vendorCode: string, dueBefore: string): AsyncIterable<InvoiceReconciliation>;
+}
+
 /** Evidence references for POs: the PO, its acknowledgement, its shipment confirmations. */
 export interface EvidenceLookup {
   forPurchaseOrders(purchaseOrderNumbers: readonly string[]): Promise<PurchaseOrderEvidence[]>;
