@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: PO ingest throughput, bundle sizes, module-load times, the acknowledgement
- * rules engine's lines per second and the archive's objects and bytes read, printed with the
+ * rules engine's lines per second, the archive's objects and bytes read and the remittance
+ * matching engine's lines per second and peak memory, printed with the
  * machine they were measured on and written to bench/results/latest.json (git-ignored).
  * Figures are measured here and never asserted in tests; the size budget is test/infra/bundle-size.test.ts.
  */
@@ -161,6 +162,22 @@ async function main(): Promise<void> {
     );
     console.log(shipments.stdout.trimEnd());
     if (shipments.status !== 0) console.log(`  shipments bench failed: ${shipments.stderr}`);
+
+    section('g. Payments: remittance matching engine, 1,000,000 lines against 1,000,000 invoices');
+    // Its own process, like d and f, with the old space of a 1,024 MB function.
+    const payments = spawnSync(
+      process.execPath,
+      [
+        '--max-old-space-size=512',
+        '--expose-gc',
+        '--import',
+        'tsx',
+        join(PROJECT_ROOT, 'bench', 'payments.ts'),
+      ],
+      { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, BENCH_REMITTANCE_LINES: '1000000' } },
+    );
+    console.log(payments.stdout.trimEnd());
+    if (payments.status !== 0) console.log(`  payments bench failed: ${payments.stderr}`);
 
     const resultsDir = join(PROJECT_ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });

@@ -81,23 +81,50 @@ export interface ClassifiableLine {
   readonly transactionType?: string;
   readonly description?: string;
   readonly originalInvoiceNumber?: string;
-  /** Signed amount of the line (Amazon's Invoice Amount): deductions are negative. */
-  readonly negative: boolean;
+  /** Whether the line's amount is negative (a deduction); or given to classifyLine as its own argument. */
+  readonly negative?: boolean;
 }
 
 const PROVISION = /^(.+?)[-\s]*PROVISION FOR RECEIVABLES(R?)$/i;
 
+function withBase(kind: LineKind, base: string | undefined, rule: string): LineClassification {
+  return base ? { kind, invoiceNumber: base, rule } : { kind, rule };
+}
+
+/** What the type and description columns say, per distinct text (an export has a handful). */
+const byWords = new Map<string, { kind: LineKind; rule: string } | null>();
+
+function classifyWords(text: string): { kind: LineKind; rule: string } | null {
+  if (/shortage/.test(text)) {
+    return /reversal/.test(text)
+      ? { kind: 'shortage-claim-reversal', rule: 'description: quantity shortage reversal' }
+      : { kind: 'shortage-claim', rule: 'description: quantity shortage' };
+  }
+  if (/price (variance|claim)|\bppv\b/.test(text)) {
+    return /reversal/.test(text)
+      ? { kind: 'price-claim-reversal', rule: 'description: price variance reversal' }
+      : { kind: 'price-claim', rule: 'description: price variance' };
+  }
+  if (/price protection/.test(text))
+    return { kind: 'price-protection', rule: 'description: price protection' };
+  if (/provision/.test(text)) {
+    return /reversal/.test(text)
+      ? { kind: 'provision-reversal', rule: 'description: provision reversal' }
+      : { kind: 'provision', rule: 'description: provision' };
+  }
+  if (/return/.test(text)) return { kind: 'returns-debit-note', rule: 'description: product returns' };
+  if (/co-?op|allowance|service agreement/.test(text))
+    return { kind: 'coop', rule: 'description: co-op / allowance' };
+  if (/chargeback|compliance|defect/.test(text))
+    return { kind: 'chargeback', rule: 'description: chargeback' };
+  return null;
+}
+
 /** Classifies one remittance line by its number's suffix, then its type and description. */
-export function classifyLine(line: ClassifiableLine): LineClassification {
+export function classifyLine(line: ClassifiableLine, negative = line.negative ?? false): LineClassification {
   const number = line.invoiceNumber.trim();
   const upper = number.toUpperCase();
   const original = line.originalInvoiceNumber?.trim() || undefined;
-  const withBase = (kind: LineKind, base: string | undefined, rule: string): LineClassification => ({
-    kind,
-    ...(base ? { invoiceNumber: base } : {}),
-    rule,
-  });
-  const text = `${line.transactionType ?? ''} | ${line.description ?? ''}`.toLowerCase();
 
   // Number suffixes first: they are Amazon's own convention and the most specific.
   let m = /^(.+?)SCRSC$/i.exec(number);
@@ -126,29 +153,15 @@ export function classifyLine(line: ClassifiableLine): LineClassification {
     return withBase('coop', original, 'XXXX-XXXXXXXX: co-op agreement invoice');
 
   // Then the words Amazon puts in the type and description columns.
-  if (/shortage/.test(text)) {
-    return /reversal/.test(text)
-      ? withBase('shortage-claim-reversal', original, 'description: quantity shortage reversal')
-      : withBase('shortage-claim', original, 'description: quantity shortage');
+  const text = `${line.transactionType ?? ''} | ${line.description ?? ''}`.toLowerCase();
+  let words = byWords.get(text);
+  if (words === undefined) {
+    words = classifyWords(text);
+    if (byWords.size >= 1024) byWords.clear();
+    byWords.set(text, words);
   }
-  if (/price (variance|claim)|\bppv\b/.test(text)) {
-    return /reversal/.test(text)
-      ? withBase('price-claim-reversal', original, 'description: price variance reversal')
-      : withBase('price-claim', original, 'description: price variance');
-  }
-  if (/price protection/.test(text))
-    return withBase('price-protection', original, 'description: price protection');
-  if (/provision/.test(text)) {
-    return /reversal/.test(text)
-      ? withBase('provision-reversal', original, 'description: provision reversal')
-      : withBase('provision', original, 'description: provision');
-  }
-  if (/return/.test(text)) return withBase('returns-debit-note', original, 'description: product returns');
-  if (/co-?op|allowance|service agreement/.test(text))
-    return withBase('coop', original, 'description: co-op / allowance');
-  if (/chargeback|compliance|defect/.test(text))
-    return withBase('chargeback', original, 'description: chargeback');
+  if (words) return withBase(words.kind, original, words.rule);
 
-  if (!line.negative) return withBase('invoice-payment', number, 'payment of the invoice');
+  if (!negative) return withBase('invoice-payment', number, 'payment of the invoice');
   return withBase('unclassified', original, 'a deduction no rule explains');
 }

@@ -76,22 +76,15 @@ export function matchLine(
   line: RemittanceLine,
   invoices: ReadonlyMap<string, InvoiceFacts>,
 ): MatchedLine {
-  const classification = classifyLine({
-    invoiceNumber: line.invoiceNumber,
-    ...(line.transactionType ? { transactionType: line.transactionType } : {}),
-    ...(line.description ? { description: line.description } : {}),
-    ...(line.originalInvoiceNumber ? { originalInvoiceNumber: line.originalInvoiceNumber } : {}),
-    negative: line.invoiceAmount.units < 0n || line.amountPaid.units < 0n,
-  });
+  // The line itself is what the classifier reads (its optional fields absent, not undefined).
+  const classification = classifyLine(line, line.invoiceAmount.units < 0n || line.amountPaid.units < 0n);
   const invoice = classification.invoiceNumber ? invoices.get(classification.invoiceNumber) : undefined;
-  return {
-    lineId,
-    line,
-    classification,
-    ...(invoice ? { invoice } : {}),
-    purchaseOrderNumbers: invoice?.purchaseOrderNumbers ?? [],
-  };
+  return invoice
+    ? { lineId, line, classification, invoice, purchaseOrderNumbers: invoice.purchaseOrderNumbers }
+    : { lineId, line, classification, purchaseOrderNumbers: NO_ORDERS };
 }
+
+const NO_ORDERS: readonly string[] = Object.freeze([]);
 
 /** Deduction kinds that need no invoice: vendor-level charges. */
 const STANDALONE: ReadonlySet<LineKind> = new Set([
@@ -137,9 +130,18 @@ const money = (amount: string | undefined, currency: string): Money =>
   amount === undefined ? zeroMoney(currency) : parseMoney(amount, currency);
 const asMoney = (d: Decimal, currency: string): Money => ({ currency, units: d.units, scale: d.scale });
 
+const dueDates = new Map<string, string>();
 function addDays(date: string, days: number): string {
-  const at = Date.parse(`${date.slice(0, 10)}T00:00:00Z`);
-  return new Date(at + days * 86_400_000).toISOString().slice(0, 10);
+  // Invoices share a few hundred dates: the date arithmetic once per date and term.
+  const key = `${date.slice(0, 10)}+${days}`;
+  let due = dueDates.get(key);
+  if (due === undefined) {
+    const at = Date.parse(`${date.slice(0, 10)}T00:00:00Z`);
+    due = new Date(at + days * 86_400_000).toISOString().slice(0, 10);
+    if (dueDates.size >= 4096) dueDates.clear();
+    dueDates.set(key, due);
+  }
+  return due;
 }
 
 /** A fresh record for an invoice (known or not). */
@@ -174,6 +176,12 @@ export function newReconciliation(
   };
 }
 
+function deduct(deducted: Map<DeductionKind, Money>, kind: DeductionKind, amount: Money): void {
+  if (amount.units === 0n) return;
+  const before = deducted.get(kind);
+  deducted.set(kind, before ? addMoney(before, amount) : amount);
+}
+
 /**
  * Applies the lines not yet applied to an invoice's record and recomputes its open amount and
  * status. Lines already in `appliedLines` are skipped, so applying twice changes nothing.
@@ -182,33 +190,29 @@ export function applyLines(
   record: InvoiceReconciliation,
   lines: readonly MatchedLine[],
 ): InvoiceReconciliation {
-  const applied = new Set(record.appliedLines);
-  const fresh = lines.filter((l) => !applied.has(l.lineId));
+  const fresh =
+    record.appliedLines.length === 0 ? lines : lines.filter((l) => !record.appliedLines.includes(l.lineId));
   if (fresh.length === 0) return record;
   const currency = record.currency;
   let paid = money(record.paid, currency);
   const deducted = new Map<DeductionKind, Money>();
-  for (const [kind, amount] of Object.entries(record.deducted))
-    deducted.set(kind as DeductionKind, money(amount, currency));
-  const deduct = (kind: DeductionKind, amount: Money) => {
-    if (amount.units === 0n) return;
-    deducted.set(kind, addMoney(deducted.get(kind) ?? zeroMoney(currency), amount));
-  };
-  const payments = new Set(record.payments);
+  for (const kind in record.deducted) {
+    deducted.set(kind as DeductionKind, money(record.deducted[kind as DeductionKind], currency));
+  }
+  const payments = record.payments.slice();
   let lastPaymentDate = record.lastPaymentDate;
   for (const { line, classification } of fresh) {
-    const cur = (d: Decimal) => asMoney(d, currency);
+    paid = addMoney(paid, asMoney(line.amountPaid, currency));
     if (classification.kind === 'invoice-payment') {
-      paid = addMoney(paid, cur(line.amountPaid));
-      deduct('terms-discount', cur(line.termsDiscount));
-      deduct('withholding', cur(line.withholdingAmount));
+      deduct(deducted, 'terms-discount', asMoney(line.termsDiscount, currency));
+      deduct(deducted, 'withholding', asMoney(line.withholdingAmount, currency));
     } else {
       // A deduction line pays a negative amount: the cash for the invoice is that much less and
       // the deduction explains it; a reversal gives it back.
-      paid = addMoney(paid, cur(line.amountPaid));
-      deduct(deductionKindOf(classification.kind) ?? 'unclassified', negateMoney(cur(line.amountPaid)));
+      const kind = deductionKindOf(classification.kind) ?? 'unclassified';
+      deduct(deducted, kind, negateMoney(asMoney(line.amountPaid, currency)));
     }
-    payments.add(line.paymentNumber);
+    if (!payments.includes(line.paymentNumber)) payments.push(line.paymentNumber);
     if (!lastPaymentDate || line.paymentDate > lastPaymentDate) lastPaymentDate = line.paymentDate;
   }
   const deductedRecord: Partial<Record<DeductionKind, string>> = {};
@@ -228,7 +232,7 @@ export function applyLines(
     paid: formatAmount(paid),
     deducted: deductedRecord,
     deductedTotal: formatAmount(deductedTotal),
-    payments: [...payments],
+    payments,
     ...(lastPaymentDate ? { lastPaymentDate } : {}),
     appliedLines: [...record.appliedLines, ...fresh.map((l) => l.lineId)],
   };

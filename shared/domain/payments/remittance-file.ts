@@ -218,6 +218,50 @@ function unknownLayout(row: number): UnknownRemittanceLayoutError {
   );
 }
 
+/** A zero amount shared by every line without withholding or terms discount (Decimals are immutable). */
+const ZERO: Decimal = Object.freeze({ units: 0n, scale: 0 });
+
+/** The cell of a field in a row, trimmed ('' when the file has no such column). */
+function cellText(cells: readonly string[], columns: Map<Field, number>, field: Field): string {
+  const i = columns.get(field);
+  if (i === undefined) return '';
+  const cell = cells[i];
+  return cell === undefined ? '' : cell.trim();
+}
+
+function problemAt(row: number, field: Field | undefined, message: string, value?: string): RemittanceItem {
+  return {
+    type: 'problem',
+    problem: {
+      row,
+      ...(field ? { field: LABEL[field] } : {}),
+      message,
+      ...(value !== undefined ? { value } : {}),
+    },
+  };
+}
+
+/** An amount cell: undefined when empty, `problem` when it is not an amount. */
+function amountOf(
+  cells: readonly string[],
+  numeric: readonly boolean[] | undefined,
+  columns: Map<Field, number>,
+  field: Field,
+  currency: string,
+  locale: ExportLocale,
+): Decimal | undefined | 'problem' {
+  const raw = cellText(cells, columns, field);
+  if (raw === '') return undefined;
+  try {
+    return numeric?.[columns.get(field) ?? -1] ? excelNumber(raw, currency) : parseExportAmount(raw, locale);
+  } catch (error) {
+    if (error instanceof InvalidAmountError) return 'problem';
+    throw error;
+  }
+}
+
+// One line per row of a file of up to a million: no closures or intermediate objects per line,
+// amounts and dates parsed through the locale's caches (the same few texts repeat).
 function parseLine(
   row: number,
   cells: readonly string[],
@@ -226,82 +270,74 @@ function parseLine(
   payment: { paymentNumber?: string; paymentDate?: string; currency?: string },
   options: RemittanceParseOptions,
 ): RemittanceItem {
-  const text = (f: Field) => {
-    const i = columns.get(f);
-    return i === undefined ? '' : (cells[i] ?? '').trim();
-  };
-  const isNumeric = (f: Field) => numeric?.[columns.get(f) ?? -1] ?? false;
-  const problem = (field: Field | undefined, message: string, value?: string): RemittanceItem => ({
-    type: 'problem',
-    problem: {
-      row,
-      ...(field ? { field: LABEL[field] } : {}),
-      message,
-      ...(value !== undefined ? { value } : {}),
-    },
-  });
-
-  const invoiceNumber = text('invoiceNumber');
-  if (!invoiceNumber) return problem('invoiceNumber', 'the invoice number is empty');
-  const paymentNumber = text('paymentNumber') || payment.paymentNumber;
-  if (!paymentNumber) return problem('paymentNumber', 'no payment number in the row or the payment block');
+  const { locale } = options;
+  const invoiceNumber = cellText(cells, columns, 'invoiceNumber');
+  if (!invoiceNumber) return problemAt(row, 'invoiceNumber', 'the invoice number is empty');
+  const paymentNumber = cellText(cells, columns, 'paymentNumber') || payment.paymentNumber;
+  if (!paymentNumber)
+    return problemAt(row, 'paymentNumber', 'no payment number in the row or the payment block');
   let paymentDate = payment.paymentDate;
-  if (text('paymentDate')) {
-    paymentDate = parseExportDate(text('paymentDate'), options.locale, isNumeric('paymentDate'));
-    if (!paymentDate) return problem('paymentDate', 'not a date', text('paymentDate'));
+  const paymentDateText = cellText(cells, columns, 'paymentDate');
+  if (paymentDateText) {
+    paymentDate = parseExportDate(paymentDateText, locale, numeric?.[columns.get('paymentDate')!] ?? false);
+    if (!paymentDate) return problemAt(row, 'paymentDate', 'not a date', paymentDateText);
   }
-  if (!paymentDate) return problem('paymentDate', 'no payment date in the row or the payment block');
+  if (!paymentDate) return problemAt(row, 'paymentDate', 'no payment date in the row or the payment block');
   let invoiceDate: string | undefined;
-  if (text('invoiceDate')) {
-    invoiceDate = parseExportDate(text('invoiceDate'), options.locale, isNumeric('invoiceDate'));
-    if (!invoiceDate) return problem('invoiceDate', 'not a date', text('invoiceDate'));
+  const invoiceDateText = cellText(cells, columns, 'invoiceDate');
+  if (invoiceDateText) {
+    invoiceDate = parseExportDate(invoiceDateText, locale, numeric?.[columns.get('invoiceDate')!] ?? false);
+    if (!invoiceDate) return problemAt(row, 'invoiceDate', 'not a date', invoiceDateText);
   }
-  const currencyText = text('invoiceCurrency') || payment.currency || options.currency;
-  if (!CURRENCY_CODE.test(currencyText))
-    return problem('invoiceCurrency', 'not a currency code', currencyText);
+  const currency = cellText(cells, columns, 'invoiceCurrency') || payment.currency || options.currency;
+  if (!CURRENCY_CODE.test(currency))
+    return problemAt(row, 'invoiceCurrency', 'not a currency code', currency);
 
-  const amounts: Partial<Record<Field, Decimal>> = {};
-  for (const f of [
-    'invoiceAmount',
-    'amountPaid',
-    'withholdingAmount',
-    'termsDiscount',
-    'remainingAmount',
-  ] as const) {
-    const raw = text(f);
-    try {
-      const value =
-        isNumeric(f) && raw !== '' ? excelNumber(raw, currencyText) : parseExportAmount(raw, options.locale);
-      if (value) amounts[f] = value;
-    } catch (error) {
-      if (error instanceof InvalidAmountError) return problem(f, 'not an amount', raw);
-      throw error;
-    }
-  }
-  if (!amounts.invoiceAmount) return problem('invoiceAmount', 'the invoice amount is empty');
-  if (!amounts.amountPaid) return problem('amountPaid', 'the amount paid is empty');
-  const zero: Decimal = { units: 0n, scale: 0 };
-  const optional = (f: Field, value: string | undefined) => (value ? { [f]: value } : {});
-  return {
-    type: 'line',
-    line: {
+  const invoiceAmount = amountOf(cells, numeric, columns, 'invoiceAmount', currency, locale);
+  if (invoiceAmount === 'problem')
+    return problemAt(row, 'invoiceAmount', 'not an amount', cellText(cells, columns, 'invoiceAmount'));
+  const amountPaid = amountOf(cells, numeric, columns, 'amountPaid', currency, locale);
+  if (amountPaid === 'problem')
+    return problemAt(row, 'amountPaid', 'not an amount', cellText(cells, columns, 'amountPaid'));
+  const withholdingAmount = amountOf(cells, numeric, columns, 'withholdingAmount', currency, locale);
+  if (withholdingAmount === 'problem')
+    return problemAt(
       row,
-      paymentNumber,
-      paymentDate,
-      invoiceNumber,
-      ...(invoiceDate ? { invoiceDate } : {}),
-      ...optional('transactionType', text('transactionType')),
-      ...optional('description', text('description')),
-      ...optional('referenceDetails', text('referenceDetails')),
-      ...optional('originalInvoiceNumber', text('originalInvoiceNumber')),
-      currency: currencyText,
-      invoiceAmount: amounts.invoiceAmount,
-      withholdingAmount: amounts.withholdingAmount ?? zero,
-      termsDiscount: amounts.termsDiscount ?? zero,
-      amountPaid: amounts.amountPaid,
-      ...(amounts.remainingAmount ? { remainingAmount: amounts.remainingAmount } : {}),
-    },
+      'withholdingAmount',
+      'not an amount',
+      cellText(cells, columns, 'withholdingAmount'),
+    );
+  const termsDiscount = amountOf(cells, numeric, columns, 'termsDiscount', currency, locale);
+  if (termsDiscount === 'problem')
+    return problemAt(row, 'termsDiscount', 'not an amount', cellText(cells, columns, 'termsDiscount'));
+  const remainingAmount = amountOf(cells, numeric, columns, 'remainingAmount', currency, locale);
+  if (remainingAmount === 'problem')
+    return problemAt(row, 'remainingAmount', 'not an amount', cellText(cells, columns, 'remainingAmount'));
+  if (!invoiceAmount) return problemAt(row, 'invoiceAmount', 'the invoice amount is empty');
+  if (!amountPaid) return problemAt(row, 'amountPaid', 'the amount paid is empty');
+
+  const line: { -readonly [K in keyof RemittanceLine]: RemittanceLine[K] } = {
+    row,
+    paymentNumber,
+    paymentDate,
+    invoiceNumber,
+    currency,
+    invoiceAmount,
+    withholdingAmount: withholdingAmount ?? ZERO,
+    termsDiscount: termsDiscount ?? ZERO,
+    amountPaid,
   };
+  if (invoiceDate) line.invoiceDate = invoiceDate;
+  const transactionType = cellText(cells, columns, 'transactionType');
+  if (transactionType) line.transactionType = transactionType;
+  const description = cellText(cells, columns, 'description');
+  if (description) line.description = description;
+  const referenceDetails = cellText(cells, columns, 'referenceDetails');
+  if (referenceDetails) line.referenceDetails = referenceDetails;
+  const originalInvoiceNumber = cellText(cells, columns, 'originalInvoiceNumber');
+  if (originalInvoiceNumber) line.originalInvoiceNumber = originalInvoiceNumber;
+  if (remainingAmount) line.remainingAmount = remainingAmount;
+  return { type: 'line', line };
 }
 
 /**
