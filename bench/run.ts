@@ -173,6 +173,21 @@ async function main(): Promise<void> {
     );
     console.log(invoicing.stdout.trimEnd());
     if (invoicing.status !== 0) console.log(`  invoicing bench failed: ${invoicing.stderr}`);
+    section('h. Payments: remittance matching engine, 1,000,000 lines against 1,000,000 invoices');
+    // Its own process, like d and f, with the old space of a 1,024 MB function.
+    const payments = spawnSync(
+      process.execPath,
+      [
+        '--max-old-space-size=512',
+        '--expose-gc',
+        '--import',
+        'tsx',
+        join(PROJECT_ROOT, 'bench', 'payments.ts'),
+      ],
+      { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, BENCH_REMITTANCE_LINES: '1000000' } },
+    );
+    console.log(payments.stdout.trimEnd());
+    if (payments.status !== 0) console.log(`  payments bench failed: ${payments.stderr}`);
 
     const resultsDir = join(PROJECT_ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });

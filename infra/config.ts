@@ -255,6 +255,15 @@ export const acornConfigSchema = z
           .prefault({}),
       })
       .prefault({}),
+    /** Payments: remittance reconciliation. */
+    payments: z
+      .strictObject({
+        /** Net payment days of invoices that carry no terms of their own (due date = invoice date + this). */
+        defaultTermsDays: z.number().int().min(0).max(365).default(60),
+        /** How often open receivables are checked for invoices unpaid past their terms. */
+        checkOverdue: scheduleExpression.default('rate(1 day)'),
+      })
+      .prefault({}),
     /** Every automation starts in `simulate` in a new deployment until an operator switches it. */
     automation: z.partialRecord(automationModuleSchema, automationModeSchema).default({}),
     archive: z

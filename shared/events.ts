@@ -53,6 +53,12 @@ export const DETAIL_TYPE = {
   creditMemoFiled: 'CreditMemoFiled',
   creditMemoEscalated: 'CreditMemoEscalated',
   creditMemoFailed: 'CreditMemoFailed',
+  /** A remittance export was imported (source payments); detail: shared/use-cases/payments/import-remittance.ts. */
+  remittanceImported: 'RemittanceImported',
+  /** Paid ≠ billed − explained deductions, a deduction or payment with no invoice, an invoice unpaid past terms. */
+  paymentDiscrepancyFound: 'PaymentDiscrepancyFound',
+  /** A shortage or price claim worth disputing, with its evidence references. */
+  disputeCandidateFound: 'DisputeCandidateFound',
 } as const;
 
 /** Inventory (issue #9): under EVENT_SOURCE.inventory. */

@@ -9,6 +9,7 @@ import { ConsoleWeb } from '../constructs/console-web.ts';
 import { CreditMemos } from '../constructs/credit-memos.ts';
 import { Inventory } from '../constructs/inventory.ts';
 import { Invoices } from '../constructs/invoices.ts';
+import { Payments } from '../constructs/payments.ts';
 import { PurchaseOrders } from '../constructs/purchase-orders.ts';
 import { Shipments } from '../constructs/shipments.ts';
 import { VendorIngest } from '../constructs/vendor-ingest.ts';
@@ -48,6 +49,8 @@ export class StatelessStack extends Stack {
   readonly inventory: Inventory;
   /** Credit memos: returns and debit notes → workflow with approval → credit notes. */
   readonly creditMemos: CreditMemos;
+  /** Remittance reconciliation, deductions and discrepancies. */
+  readonly payments: Payments;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     const { config, stateful, ...stackProps } = props;
@@ -140,6 +143,17 @@ export class StatelessStack extends Stack {
       checkApprovals: config.creditMemos.checkApprovals,
     });
 
+    this.payments = new Payments(this, 'Payments', {
+      table: stateful.table,
+      eventBus: stateful.eventBus,
+      archiveBucket: stateful.archiveBucket,
+      inboxBucket: stateful.inboxBucket,
+      runtimeConfig,
+      api: this.consoleApi.api,
+      authorizer: this.consoleApi.authorizer,
+      defaultTermsDays: config.payments.defaultTermsDays,
+      checkOverdueSchedule: config.payments.checkOverdue,
+    });
     this.analytics = new Analytics(this, 'Analytics', {
       table: stateful.table,
       archiveBucket: stateful.archiveBucket,

@@ -5,6 +5,7 @@ import type { ArchiveChangeSource, SourceRecord } from '../use-cases/archive/por
 import { purchaseOrderKeys } from '../use-cases/vendor-ingest/pull-purchase-orders.ts';
 import { auditKeys } from './dynamodb-audit.ts';
 import { outboxKeys } from './dynamodb-outbox.ts';
+import { LINE_SHARDS, paymentKeys } from './dynamodb-payments.ts';
 
 /** Every acknowledgement state: the record sits in gsi1 under its current one. */
 const ACKNOWLEDGEMENT_STATES = [
@@ -50,7 +51,10 @@ function plainItem(item: Record<string, AttributeValue>): Record<string, unknown
  * - POs: gsi2 `ARCHIVE#PO#<vendorCode>#<day>` / `<storedAt>#<po>`, set on each stored version;
  * - acknowledgement records: gsi1 `ACKSTATE#<state>` / `<updatedAt>#<po>`, one query per state;
  * - outbox messages: gsi1 `OUTBOX#<state>` / `<updatedAt>#<key>` for the settled states;
- * - audit events: gsi1 `AUDIT#<day>` / `<at>#<id>`.
+ * - audit events: gsi1 `AUDIT#<day>` / `<at>#<id>`;
+ * - remittance lines: gsi1 `PAYLINES#<vendorCode>#<day>#<shard>` / `<importedAt>#<lineId>`, one
+ *   query per shard;
+ * - reconciliation records: gsi1 `PAYMENTS#<vendorCode>` / `<updatedAt>#<invoice>`.
  */
 export class DynamoDbArchiveSource implements ArchiveChangeSource {
   constructor(private readonly deps: { client: DynamoDBClient; tableName: string }) {}
@@ -69,6 +73,16 @@ export class DynamoDbArchiveSource implements ArchiveChangeSource {
 
   auditEvents(hour: string): AsyncIterable<SourceRecord> {
     return this.#hour('gsi1', auditKeys.byDayPk(hour.slice(0, 10)), hour);
+  }
+
+  async *remittanceLines(vendorCode: string, hour: string): AsyncIterable<SourceRecord> {
+    for (let shard = 0; shard < LINE_SHARDS; shard++) {
+      yield* this.#hour('gsi1', paymentKeys.linesByDayPk(vendorCode, hour.slice(0, 10), shard), hour);
+    }
+  }
+
+  reconciliations(vendorCode: string, hour: string): AsyncIterable<SourceRecord> {
+    return this.#hour('gsi1', paymentKeys.byVendorPk(vendorCode), hour);
   }
 
   async *#hour(index: 'gsi1' | 'gsi2', pk: string, hour: string): AsyncIterable<SourceRecord> {

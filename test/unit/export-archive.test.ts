@@ -25,6 +25,8 @@ class FakeSource implements ArchiveChangeSource {
   }
   async *acknowledgements() {}
   async *settledOutboxMessages() {}
+  async *remittanceLines() {}
+  async *reconciliations() {}
   async *auditEvents(hour: string) {
     yield* this.audit.get(hour) ?? [];
   }

@@ -5,6 +5,7 @@ import { describeIssues } from '../../validation.ts';
 import { auditActorSchema, auditEventSchema } from '../audit.ts';
 import { type Decimal, formatDecimal, multiplyMoney, parseDecimal, parseMoney, sumMoney } from '../money.ts';
 import { outboxArchiveKey, outboxStateSchema } from '../outbox.ts';
+import { deductionKindOf, LINE_KINDS } from '../payments/deductions.ts';
 import { marketplaceOf } from '../purchase-orders/acknowledgement-record.ts';
 import {
   DATASETS,
@@ -485,6 +486,147 @@ export function outboxMessageRows(item: unknown, sha256: (text: string) => strin
         http_status: m.lastError?.status ?? null,
         result_json: m.result ?? null,
         resolution: m.resolution ?? null,
+      },
+    },
+  ]);
+}
+
+// ---- payments ------------------------------------------------------------------------------
+
+const decimalText = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal');
+
+/** A remittance line as the payments module stores it (`PAYMENT#<invoice>` / `LINE#<id>`). */
+const remittanceLineItemSchema = z.object({
+  document: jsonText(
+    z.object({
+      lineId: z.string().min(1),
+      vendorCode: z.string().min(1),
+      marketplace: z.string().length(2),
+      file: z.string().min(1),
+      row: z.number().int(),
+      paymentNumber: z.string().min(1),
+      paymentDate: z.string().min(1),
+      number: z.string().min(1),
+      kind: z.enum(LINE_KINDS),
+      rule: z.string(),
+      invoiceNumber: z.string().optional(),
+      matched: z.boolean(),
+      purchaseOrderNumbers: z.array(z.string()),
+      transactionType: z.string().optional(),
+      description: z.string().optional(),
+      currency: z.string().length(3),
+      invoiceAmount: decimalText,
+      amountPaid: decimalText,
+      withholdingAmount: decimalText,
+      termsDiscount: decimalText,
+      importedAt: z.string().min(1),
+    }),
+  ),
+});
+
+/** One imported remittance line as a `remittance_lines` row, in its marketplace and payment day. */
+export function remittanceLineRows(item: unknown): MappingResult {
+  const parsed = remittanceLineItemSchema.safeParse(item);
+  if (!parsed.success) return fail('remittance_lines', parsed.error);
+  const l = parsed.data.document;
+  let partition: Partition;
+  try {
+    partition = { marketplace: l.marketplace, dt: dayOf(`${l.paymentDate.slice(0, 10)}T00:00:00Z`) };
+  } catch (error) {
+    return fail('remittance_lines', error as Error);
+  }
+  return checked('remittance_lines', [
+    {
+      dataset: 'remittance_lines',
+      partition,
+      row: {
+        line_id: l.lineId,
+        vendor_code: l.vendorCode,
+        payment_number: l.paymentNumber,
+        payment_date: `${l.paymentDate.slice(0, 10)}T00:00:00Z`,
+        line_number: l.number,
+        kind: l.kind,
+        deduction_kind: deductionKindOf(l.kind) ?? null,
+        rule: l.rule,
+        invoice_number: l.invoiceNumber ?? null,
+        matched: l.matched,
+        purchase_order_numbers: l.purchaseOrderNumbers.length ? l.purchaseOrderNumbers.join(',') : null,
+        transaction_type: l.transactionType ?? null,
+        description: l.description ?? null,
+        currency: l.currency,
+        invoice_amount: l.invoiceAmount,
+        amount_paid: l.amountPaid,
+        withholding_amount: l.withholdingAmount,
+        terms_discount: l.termsDiscount,
+        source_file: l.file,
+        source_row: l.row,
+        imported_at: l.importedAt,
+      },
+    },
+  ]);
+}
+
+/** An invoice's reconciliation record (`PAYMENT#<invoice>` / `RECONCILIATION`). */
+const reconciliationItemSchema = z.object({
+  updatedAt: z.string().min(1),
+  document: jsonText(
+    z.object({
+      invoiceNumber: z.string().min(1),
+      vendorCode: z.string().min(1),
+      marketplace: z.string().length(2),
+      currency: z.string().length(3),
+      billed: decimalText,
+      invoiceDate: z.string().min(1),
+      dueDate: z.string().min(1),
+      purchaseOrderNumbers: z.array(z.string()),
+      paid: decimalText,
+      paymentReceived: z.boolean(),
+      deducted: z.record(z.string(), decimalText),
+      deductedTotal: decimalText,
+      open: decimalText,
+      status: z.enum(['unpaid', 'short-paid', 'settled', 'overpaid']),
+      payments: z.array(z.string()),
+      lastPaymentDate: z.string().optional(),
+      appliedLines: z.array(z.string()),
+    }),
+  ),
+});
+
+const dayStart = (date: string) => `${date.slice(0, 10)}T00:00:00Z`;
+
+/** One written state of an invoice's reconciliation as a `reconciliation` row, on the day it changed. */
+export function reconciliationRows(item: unknown): MappingResult {
+  const parsed = reconciliationItemSchema.safeParse(item);
+  if (!parsed.success) return fail('reconciliation', parsed.error);
+  const { updatedAt, document: r } = parsed.data;
+  let partition: Partition;
+  try {
+    partition = { marketplace: r.marketplace, dt: dayOf(updatedAt) };
+  } catch (error) {
+    return fail('reconciliation', error as Error);
+  }
+  return checked('reconciliation', [
+    {
+      dataset: 'reconciliation',
+      partition,
+      row: {
+        invoice_number: r.invoiceNumber,
+        vendor_code: r.vendorCode,
+        currency: r.currency,
+        billed: r.billed,
+        invoice_date: dayStart(r.invoiceDate),
+        due_date: dayStart(r.dueDate),
+        purchase_order_numbers: r.purchaseOrderNumbers.length ? r.purchaseOrderNumbers.join(',') : null,
+        paid: r.paid,
+        payment_received: r.paymentReceived,
+        deducted_total: r.deductedTotal,
+        deducted_json: JSON.stringify(r.deducted),
+        open_amount: r.open,
+        status: r.status,
+        payment_numbers: r.payments.length ? r.payments.join(',') : null,
+        last_payment_date: r.lastPaymentDate ? dayStart(r.lastPaymentDate) : null,
+        line_count: r.appliedLines.length,
+        updated_at: updatedAt,
       },
     },
   ]);

@@ -13,6 +13,8 @@ import {
   type MappingResult,
   outboxMessageRows,
   purchaseOrderRows,
+  reconciliationRows,
+  remittanceLineRows,
   type TypedRow,
 } from '../../domain/archive/rows.ts';
 import { ValidationError } from '../../errors.ts';
@@ -116,7 +118,8 @@ async function inBatches<T>(
 
 /**
  * The hourly archive export (issue 7): every complete hour since the cursor, the records that
- * changed in it — PO versions, acknowledgement records, settled outbox messages, audit events —
+ * changed in it — PO versions, acknowledgement records, settled outbox messages, audit events,
+ * remittance lines and reconciliation records —
  * read through the table's indexes, mapped to the datasets, and written as one Parquet file per
  * dataset partition and hour (nothing can be compacted later under Object Lock). A record that
  * does not fit goes to `quarantine/<dataset>/` with the reason. The cursor moves past an hour only
@@ -140,6 +143,14 @@ export function makeExportArchive(deps: ExportArchiveDeps) {
     }
     for await (const record of deps.source.auditEvents(hour)) {
       batch.take(record, auditEventRows(record.item));
+    }
+    for (const vendor of deps.vendors) {
+      for await (const record of deps.source.remittanceLines(vendor.vendorCode, hour)) {
+        batch.take(record, remittanceLineRows(record.item));
+      }
+      for await (const record of deps.source.reconciliations(vendor.vendorCode, hour)) {
+        batch.take(record, reconciliationRows(record.item));
+      }
     }
 
     await inBatches([...batch.files], deps.writeConcurrency ?? 8, async ([key, file]) => {

@@ -23,6 +23,10 @@ export interface ArchiveChangeSource {
   settledOutboxMessages(hour: string): AsyncIterable<SourceRecord>;
   /** Audit events that happened in the hour. */
   auditEvents(hour: string): AsyncIterable<SourceRecord>;
+  /** Remittance lines one vendor code imported in the hour (each line once: it is never rewritten). */
+  remittanceLines(vendorCode: string, hour: string): AsyncIterable<SourceRecord>;
+  /** Reconciliation records of one vendor code last written in the hour. */
+  reconciliations(vendorCode: string, hour: string): AsyncIterable<SourceRecord>;
 }
 
 /** An object for the archive: the export's Parquet files and quarantine lines. */
