@@ -603,6 +603,16 @@ export class NodeFunction extends Construct {
     });
   }
 
+  /**
+   * Gives the function the queue's URL in `envName` and permission to send messages to that queue
+   * only (with the KMS use that needs on a KMS-encrypted queue). The queue must be registered in the wiring.
+   */
+  bindQueue(envName: string, queue: sqs.IQueue): void {
+    const id = Wiring.of(this).resource(queue, 'queue').id;
+    this.#setResourceEnvironment(envName, queue.queueUrl, id);
+    queue.grantSendMessages(this.role);
+  }
+
   /** Serves an HTTP API route with the function (Lambda proxy integration, payload 2.0). */
   serveHttp(api: HttpApi, method: HttpMethod, path: string, authorizer: IHttpRouteAuthorizer): void {
     api.addRoutes({

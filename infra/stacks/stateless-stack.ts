@@ -3,6 +3,8 @@ import type { Construct } from 'constructs';
 import type { AcornConfig } from '../config.ts';
 import { Analytics } from '../constructs/analytics.ts';
 import { ConsoleApi } from '../constructs/console-api.ts';
+import { Notifications } from '../constructs/notifications.ts';
+import { Operations } from '../constructs/operations.ts';
 import { PurchaseOrders } from '../constructs/purchase-orders.ts';
 import { Shipments } from '../constructs/shipments.ts';
 import { VendorIngest } from '../constructs/vendor-ingest.ts';
@@ -32,6 +34,10 @@ export class StatelessStack extends Stack {
   readonly shipments: Shipments;
   /** Archive export, Glue tables, Athena workgroup and named queries. */
   readonly analytics: Analytics;
+  /** Alert routing, paced delivery to email, Slack, DingTalk and Feishu, GET /api/alerts. */
+  readonly notifications: Notifications;
+  /** Dashboard and alarms of every function, queue and state machine above (created last). */
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     const { config, stateful, ...stackProps } = props;
@@ -84,6 +90,21 @@ export class StatelessStack extends Stack {
       retentionDays: config.archive.retentionDays,
     });
 
+    this.notifications = new Notifications(this, 'Notifications', {
+      table: stateful.table,
+      eventBus: stateful.eventBus,
+      archiveBucket: stateful.archiveBucket,
+      spApiCredentials: stateful.spApiCredentials,
+      notificationChannels: stateful.notificationChannels,
+      runtimeConfig,
+      alerts: config.alerts,
+      api: this.consoleApi.api,
+      authorizer: this.consoleApi.authorizer,
+    });
+
+    // Keep last among the capabilities: it alarms on every function, queue and state machine above.
+    this.operations = new Operations(this, 'Operations');
+
     new CfnOutput(this, 'ApiUrl', { value: this.consoleApi.url, description: 'Console API base URL' });
     new CfnOutput(this, 'PullPurchaseOrdersFunctionName', {
       value: this.vendorIngest.pullPurchaseOrders.function.functionName,
@@ -101,6 +122,11 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'AnalystPolicyArn', {
       value: this.analytics.analystPolicy.managedPolicyArn,
       description: "Attach to the analysts' role: query and read the archive, nothing else",
+    });
+    new CfnOutput(this, 'OperationsDashboardName', { value: this.operations.dashboard.dashboardName });
+    new CfnOutput(this, 'AlertDeliveryDeadLetterQueueUrl', {
+      value: this.notifications.deliveryDeadLetterQueue.queueUrl,
+      description: 'Redrive to the delivery queue after fixing a channel (docs/deployment.md)',
     });
     new CfnOutput(this, 'CredentialNotificationsQueueUrl', {
       value: this.vendorIngest.credentialNotificationsQueue.queueUrl,
