@@ -11,6 +11,7 @@ import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime.ts'
 import { DATASETS_PREFIX, QUARANTINE_PREFIX } from '#shared/domain/archive/layout.ts';
 import { type AmazonSandbox, startAmazonSandbox } from './amazon-sandbox/index.ts';
 import { ArchiveMirror } from './archive-mirror.ts';
+import { type ChatSink, startChatSink } from './chat-sink/server.ts';
 import { renderStatusPage } from './console/status-page.ts';
 import { makeWarehouse } from './warehouse/warehouse.ts';
 
@@ -53,6 +54,8 @@ export interface LocalSystem {
   readonly config: AcornConfig;
   /** The local warehouse: `round()` ships what is due now (also when it does not run on its own). */
   readonly warehouse: ReturnType<typeof makeWarehouse>;
+  /** The local chat and mail sink every alert channel points at (`GET <url>/_sink/messages`). */
+  readonly chatSink: ChatSink;
   /** The copy of the archive's datasets under `<dataDir>/archive/`, which `npm run query` reads with DuckDB. */
   readonly archive: {
     readonly dir: string;
@@ -202,6 +205,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     },
   });
 
+  // The alert channels' local stand-ins: their webhooks and secrets go into the NotificationChannels secret.
+  const chatSink = await startChatSink({ channels: config.alerts.channels });
   try {
     const built = buildApp({
       config: againstSandbox(config, sandbox.url),
@@ -226,12 +231,15 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
             config.spApi.accounts.map((a) => [a.id, credentials.refreshTokens[0] ?? '']),
           ),
         },
+        NotificationChannels: chatSink.secret,
       },
+      envOverrides: { AWS_ENDPOINT_URL_SESV2: chatSink.sesEndpoint },
       ...(options.log ? { log: options.log } : {}),
       scheduler: { enabled: options.schedules ?? true },
     });
   } catch (error) {
     await sandbox.close();
+    await chatSink.close();
     throw error;
   }
   const rt = runtime;
@@ -330,6 +338,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     runtime: rt,
     config,
     warehouse,
+    chatSink,
     archive: { dir: mirror.dir, sync: () => mirror.sync() },
     async close() {
       if (closed) return;
@@ -342,6 +351,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       await rt.close();
       archiveS3.destroy();
       await sandbox.close();
+      await chatSink.close();
     },
   };
 }
