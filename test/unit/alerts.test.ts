@@ -163,7 +163,7 @@ describe('alert delivery', () => {
     const sent: string[] = [];
     const outbox = makeOutbox({
       store: new InMemoryOutboxStore(),
-      archive: { putDocument: async () => {}, putAuditEvent: async () => {} },
+      archive: { putDocument: async () => {} },
       audit: { record: async (e) => void audit.push(e) },
       clock,
       modeOf: () => mode,
