@@ -119,10 +119,20 @@ export class Notifications extends Construct {
     wiring.registerQueue('AlertDeliveryQueue', this.deliveryQueue);
 
     // What the notification functions read of the runtime configuration is the automation mode:
-    // the rest (acknowledgement rules, vendors) stays out of their 4 KB of environment.
+    // the rest (acknowledgement rules, vendors, SP-API accounts, which they never call) stays out
+    // of their 4 KB of environment, which the alerts configuration needs.
     const slim: RuntimeConfig = {
       ...props.runtimeConfig,
+      spApi: {
+        rateLimitFraction: props.runtimeConfig.spApi.rateLimitFraction,
+        retry: props.runtimeConfig.spApi.retry,
+        accounts: [],
+      },
       vendors: [],
+      shipments: {
+        ...props.runtimeConfig.shipments,
+        shipFrom: props.runtimeConfig.shipments.shipFrom.slice(0, 1),
+      },
       purchaseOrders: { ...props.runtimeConfig.purchaseOrders, rules: {} },
     };
     const notifying = (fnId: string, entry: string, description: string, timeout: Duration) => {
