@@ -77,6 +77,18 @@ function parseJson(text: string): Record<string, unknown> {
   }
 }
 
+/** The secret's webhook URL, checked before use: a malformed one fails for good, naming the field, never its value. */
+function webhookUrl(raw: string | undefined, service: string, channel: string): string {
+  if (!raw) throw new ChannelError(`${service} channel ${channel} needs webhookUrl in its secret`, false);
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
+    throw new ChannelError(
+      `${service} channel ${channel}: webhookUrl in its secret is not an http(s) URL`,
+      false,
+    );
+  }
+  return raw;
+}
+
 function httpError(service: string, status: number, retryAfter: string | null): ChannelError {
   const retryable = status === 429 || status >= 500;
   const after = retryAfter ? ` (Retry-After ${retryAfter}s)` : '';
@@ -125,12 +137,14 @@ export function notificationHandlers(deps: {
       if (channel.type !== 'slack') throw new ConfigurationError(`${channel.name} is not a Slack channel`);
       const secret = await entry(channel);
       const viaApi = Boolean(channel.channel && secret.botToken);
-      const url = viaApi ? `${secret.apiUrl ?? 'https://slack.com/api'}/chat.postMessage` : secret.webhookUrl;
-      if (!url)
+      if (!viaApi && !secret.webhookUrl)
         throw new ChannelError(
           `Slack channel ${channel.name} needs webhookUrl or botToken in its secret`,
           false,
         );
+      const url = viaApi
+        ? `${secret.apiUrl ?? 'https://slack.com/api'}/chat.postMessage`
+        : webhookUrl(secret.webhookUrl, 'Slack', channel.name);
       const res = await post(
         fetchFn,
         url,
@@ -156,11 +170,8 @@ export function notificationHandlers(deps: {
       if (channel.type !== 'dingtalk')
         throw new ConfigurationError(`${channel.name} is not a DingTalk robot`);
       const secret = await entry(channel);
-      if (!secret.webhookUrl)
-        throw new ChannelError(`DingTalk robot ${channel.name} needs webhookUrl in its secret`, false);
-      const url = secret.signingSecret
-        ? signDingTalkUrl(secret.webhookUrl, secret.signingSecret, now())
-        : secret.webhookUrl;
+      const hook = webhookUrl(secret.webhookUrl, 'DingTalk', channel.name);
+      const url = secret.signingSecret ? signDingTalkUrl(hook, secret.signingSecret, now()) : hook;
       const res = await post(fetchFn, url, request.payload);
       if (res.status !== 200) throw httpError('DingTalk', res.status, res.retryAfter);
       const body = parseJson(res.text);
@@ -183,8 +194,7 @@ export function notificationHandlers(deps: {
       const channel = channelOf(request);
       if (channel.type !== 'feishu') throw new ConfigurationError(`${channel.name} is not a Feishu bot`);
       const secret = await entry(channel);
-      if (!secret.webhookUrl)
-        throw new ChannelError(`Feishu bot ${channel.name} needs webhookUrl in its secret`, false);
+      const hook = webhookUrl(secret.webhookUrl, 'Feishu', channel.name);
       let body = request.payload;
       if (secret.signingSecret) {
         const timestamp = Math.floor(now() / 1000);
@@ -192,7 +202,7 @@ export function notificationHandlers(deps: {
         const signed = `{"timestamp":"${timestamp}","sign":"${feishuSignature(secret.signingSecret, timestamp)}",`;
         body = request.payload === '{}' ? `${signed.slice(0, -1)}}` : `${signed}${request.payload.slice(1)}`;
       }
-      const res = await post(fetchFn, secret.webhookUrl, body);
+      const res = await post(fetchFn, hook, body);
       if (res.status === 429 || res.status >= 500) throw httpError('Feishu', res.status, res.retryAfter);
       const answer = parseJson(res.text);
       const code =
