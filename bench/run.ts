@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: PO ingest throughput, bundle sizes, module-load times, the acknowledgement
- * rules engine's lines per second and the archive's objects and bytes read, printed with the
+ * rules engine's lines per second, the archive's objects and bytes read, and alerts routed and
+ * delivered per second with their digest sizes under a burst, printed with the
  * machine they were measured on and written to bench/results/latest.json (git-ignored).
  * Figures are measured here and never asserted in tests; the size budget is test/infra/bundle-size.test.ts.
  */
@@ -161,6 +162,16 @@ async function main(): Promise<void> {
     );
     console.log(shipments.stdout.trimEnd());
     if (shipments.status !== 0) console.log(`  shipments bench failed: ${shipments.stderr}`);
+
+    section('g. Notifications: a 500-alert burst routed and delivered through the local system');
+    // Its own process and local system, like f: pacing runs on real time within each channel's limit.
+    const notifications = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'bench', 'notifications.ts')],
+      { cwd: PROJECT_ROOT, encoding: 'utf8' },
+    );
+    console.log(notifications.stdout.trimEnd());
+    if (notifications.status !== 0) console.log(`  notifications bench failed: ${notifications.stderr}`);
 
     const resultsDir = join(PROJECT_ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });

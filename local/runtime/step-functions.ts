@@ -398,7 +398,7 @@ export class LocalStepFunctions {
       executionArn: record.executionArn,
       ...(record.cause ? { cause: record.cause } : {}),
     });
-    if (record.status !== 'SUCCEEDED') this.#publishStatusChange(record);
+    if (outcome.status !== 'SUCCEEDED') this.#publishStatusChange(record);
   }
 
   #publishStatusChange(record: ExecutionRecord): void {

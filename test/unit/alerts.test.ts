@@ -7,6 +7,7 @@ import {
   type AlertState,
   type BusEvent,
   composeMessage,
+  describeEvent,
   quietHoursEnd,
   routeEvent,
 } from '#shared/domain/notifications/alerts.ts';
@@ -285,5 +286,23 @@ describe('alert delivery', () => {
     expect((await s.route(event('x1', 'AcknowledgementFailed'))).created).toBe(2);
     expect((await s.route(event('x1', 'AcknowledgementFailed'))).created).toBe(0);
     expect(s.alerts.items.size).toBe(2);
+  });
+});
+
+describe('describeEvent', () => {
+  it('names a rejected inbox file in the title, so a digest line says which file', () => {
+    const described = describeEvent({
+      version: '0',
+      id: 'e1',
+      'detail-type': 'InboxFileRejectedRows',
+      source: 'acorn.shipments',
+      account: '1',
+      time: '2026-03-02T09:00:00Z',
+      region: 'eu-west-1',
+      resources: [],
+      detail: { kind: 'shipments', file: 'shipments/bad.csv', totalProblems: 2 },
+    });
+    expect(described.title).toBe('InboxFileRejectedRows — shipments/bad.csv');
+    expect(described.lines[0]).toBe('file: shipments/bad.csv');
   });
 });

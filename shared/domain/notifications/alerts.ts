@@ -71,6 +71,8 @@ const ID_FIELDS = [
   'vendorCode',
   'key',
   'fileKey',
+  // InboxFileRejectedRows names the inbox file it refused rows of.
+  'file',
 ] as const;
 
 function clip(text: string, max = MAX_LINE): string {
