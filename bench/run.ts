@@ -189,6 +189,16 @@ async function main(): Promise<void> {
     console.log(payments.stdout.trimEnd());
     if (payments.status !== 0) console.log(`  payments bench failed: ${payments.stderr}`);
 
+    section('i. Notifications: a 500-alert burst routed and delivered through the local system');
+    // Its own process and local system, like f: pacing runs on real time within each channel's limit.
+    const notifications = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'bench', 'notifications.ts')],
+      { cwd: PROJECT_ROOT, encoding: 'utf8' },
+    );
+    console.log(notifications.stdout.trimEnd());
+    if (notifications.status !== 0) console.log(`  notifications bench failed: ${notifications.stderr}`);
+
     const resultsDir = join(PROJECT_ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
     const resultsFile = join(resultsDir, 'latest.json');

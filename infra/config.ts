@@ -9,6 +9,7 @@ import {
   spApiRegionSchema,
 } from '#shared/config/runtime.ts';
 import { allocationRulesSchema, DEFAULT_ALLOCATION_RULES } from '#shared/domain/inventory/allocation.ts';
+import { alertsConfigSchema } from '#shared/domain/notifications/alert-config.ts';
 import { acknowledgementRulesSchema } from '#shared/domain/purchase-orders/rules-config.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 import { parseOrThrow } from '#shared/validation.ts';
@@ -101,13 +102,6 @@ const retentionDays = z
   .number()
   .int()
   .min(548, 'at least 548 days: invoices and memos must be kept 18 months or longer');
-
-const alertChannel = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('email'), name: z.string(), to: z.array(z.email()).min(1) }),
-  z.strictObject({ type: z.literal('slack'), name: z.string(), channel: z.string() }),
-  z.strictObject({ type: z.literal('dingtalk'), name: z.string() }),
-  z.strictObject({ type: z.literal('feishu'), name: z.string() }),
-]);
 
 const approver = z.strictObject({
   name: z.string().min(1),
@@ -284,7 +278,8 @@ export const acornConfigSchema = z
         exportSchedule: DEFAULT_EXPORT_SCHEDULE,
         maxScannedMbPerQuery: DEFAULT_MAX_SCANNED_MB,
       }),
-    alerts: z.strictObject({ channels: z.array(alertChannel).default([]) }).default({ channels: [] }),
+    /** Alert channels, people, routing rules, quiet hours and digests (shared/domain/notifications/alert-config.ts). */
+    alerts: alertsConfigSchema.prefault({}),
     approvers: z.array(approver).default([]),
     /** Credit memos: the receipt gate, the auto-approval policy, approvals and their reminders. */
     creditMemos: z

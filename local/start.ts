@@ -28,6 +28,7 @@ console.log(`
 Acorn is running locally.
   console and API   ${system.url}   (GET /api/health, GET /api/purchase-orders, GET /api/shipments)
   Amazon sandbox    ${system.sandbox.url}   (GET /_sandbox/requests, POST /_sandbox/faults)
+  alerts            ${system.url}/api/alerts; what each channel received: ${system.chatSink.url}/_sink/messages
   clock             ${system.runtime.clock.now().toISOString()}, ${speed}x real time
   state             .acorn/ (delete it to start over)
 Ctrl-C stops everything.

@@ -15,9 +15,10 @@ import { buildConsoleAssets } from '../web/console/build.ts';
 import { type AmazonSandbox, startAmazonSandbox } from './amazon-sandbox/index.ts';
 import { makeReturnsExports } from './amazon-sandbox/returns.ts';
 import { ArchiveMirror } from './archive-mirror.ts';
+import { type ChatSink, startChatSink } from './chat-sink/server.ts';
+import { type MessageSink, startMessageSink } from './messages/message-sink.ts';
 import { LocalJwtIssuer, type LocalTokenRequest } from './runtime/local-jwt.ts';
 import { type ShopifySandbox, startShopifySandbox } from './shopify-sandbox/index.ts';
-import { type MessageSink, startMessageSink } from './messages/message-sink.ts';
 import { makeWarehouse } from './warehouse/warehouse.ts';
 
 /** Project root: the folder above local/. */
@@ -69,6 +70,8 @@ export interface LocalSystem {
   readonly returns: { round(): Promise<string | undefined> };
   /** The local warehouse: `round()` ships what is due now (also when it does not run on its own). */
   readonly warehouse: ReturnType<typeof makeWarehouse>;
+  /** The local chat and mail sink every alert channel points at (`GET <url>/_sink/messages`). */
+  readonly chatSink: ChatSink;
   /** The copy of the archive's datasets under `<dataDir>/archive/`, which `npm run query` reads with DuckDB. */
   readonly archive: {
     readonly dir: string;
@@ -270,6 +273,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   });
 
   const messages = await startMessageSink({ dataDir, clock: clockProxy });
+  // The alert channels' local stand-ins: their webhooks and secrets go into the NotificationChannels secret.
+  const chatSink = await startChatSink({
+    channels: config.alerts.channels,
+    forwardOtherEmailsTo: messages.sesEndpoint,
+  });
   try {
     const built = buildApp({
       config: withLocalApprovals(againstSandbox(config, sandbox.url), `http://127.0.0.1:${port}`),
@@ -296,15 +304,18 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
           ),
         },
         ShopifyCredentials: shopify.credentials,
+        NotificationChannels: chatSink.secret,
       },
       ...(options.log ? { log: options.log } : {}),
       scheduler: { enabled: options.schedules ?? true },
-      envOverrides: { AWS_ENDPOINT_URL_SESV2: messages.sesEndpoint, SLACK_API_URL: messages.slackApiUrl },
+      // Alert emails land in the chat sink, the others (approval requests) in the mail sink.
+      envOverrides: { AWS_ENDPOINT_URL_SESV2: chatSink.sesEndpoint, SLACK_API_URL: messages.slackApiUrl },
     });
   } catch (error) {
     await messages.close();
     await sandbox.close();
     await shopify.close();
+    await chatSink.close();
     throw error;
   }
   const rt = runtime;
@@ -496,6 +507,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     warehouse,
     messages,
     returns,
+    chatSink,
     archive: { dir: mirror.dir, sync: () => mirror.sync() },
     signIn: (request) => issuer.issue(request),
     async close() {
@@ -513,6 +525,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       archiveS3.destroy();
       await shopify.close();
       await sandbox.close();
+      await chatSink.close();
     },
   };
 }

@@ -273,6 +273,8 @@ export class NodeFunction extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly #wiring: FunctionWiring;
   readonly #timeout: Duration;
+  readonly #asyncInvocation: { retryAttempts: number; maxEventAge: Duration };
+  #acceptsAsyncInvocations = false;
   /** Bytes of each environment variable (name and value), for Lambda's 4 KB limit. */
   readonly #environmentBytes = new Map<string, number>();
   /** Manifest id of the resource each resource variable names: one variable, one resource. */
@@ -286,6 +288,10 @@ export class NodeFunction extends Construct {
     }
     const handler = props.handler ?? 'handler';
     this.#timeout = props.timeout ?? Duration.seconds(30);
+    this.#asyncInvocation = {
+      retryAttempts: props.retryAttempts ?? 2,
+      maxEventAge: props.maxEventAge ?? Duration.hours(6),
+    };
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -322,9 +328,6 @@ export class NodeFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      onFailure: new SqsDestination(this.deadLetterQueue),
-      retryAttempts: props.retryAttempts ?? 2,
-      maxEventAge: props.maxEventAge ?? Duration.hours(6),
       bundling: {
         format: OutputFormat.ESM,
         target: LAMBDA_BUNDLE.target,
@@ -489,6 +492,20 @@ export class NodeFunction extends Construct {
   }
 
   /**
+   * Retries and the dead-letter destination of asynchronous invocations (schedules, rules, inbox
+   * objects), configured with the first such trigger: a function only served over HTTP or run by
+   * a state machine is invoked synchronously and needs neither (nor the resource they cost).
+   */
+  #acceptAsyncInvocations(): void {
+    if (this.#acceptsAsyncInvocations) return;
+    this.#acceptsAsyncInvocations = true;
+    this.function.configureAsyncInvoke({
+      onFailure: new SqsDestination(this.deadLetterQueue),
+      ...this.#asyncInvocation,
+    });
+  }
+
+  /**
    * Runs the function on the events of `bus` that match `pattern`: an EventBridge rule with this
    * function as its target, invoked asynchronously (Lambda's retries and the function's
    * dead-letter queue apply), with EventBridge retries and the same dead-letter queue for events
@@ -500,6 +517,7 @@ export class NodeFunction extends Construct {
     pattern: EventRulePattern,
     options: RuleTriggerOptions = {},
   ): events.Rule {
+    this.#acceptAsyncInvocations();
     const busId =
       !Token.isUnresolved(bus.eventBusName) && bus.eventBusName === DEFAULT_BUS
         ? DEFAULT_BUS
@@ -543,6 +561,7 @@ export class NodeFunction extends Construct {
     prefix: string,
     options: RuleTriggerOptions = {},
   ): events.Rule {
+    this.#acceptAsyncInvocations();
     const bucketId = Wiring.of(this).resource(bucket, 'bucket').id;
     if (prefix === '') throw new Error(`${this.node.path}/${id}: an inbox trigger needs a key prefix`);
     this.#checkPrefix(prefix, id);
@@ -568,6 +587,7 @@ export class NodeFunction extends Construct {
    * invoked asynchronously, with Scheduler retries and this function's dead-letter queue.
    */
   runOnSchedule(id: string, expression: string, options: ScheduleTriggerOptions = {}): scheduler.Schedule {
+    this.#acceptAsyncInvocations();
     const input = options.input ?? {};
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -625,6 +645,16 @@ export class NodeFunction extends Construct {
       batchSize,
       reportBatchItemFailures: true,
     });
+  }
+
+  /**
+   * Gives the function the queue's URL in `envName` and permission to send messages to that queue
+   * only (with the KMS use that needs on a KMS-encrypted queue). The queue must be registered in the wiring.
+   */
+  bindQueue(envName: string, queue: sqs.IQueue): void {
+    const id = Wiring.of(this).resource(queue, 'queue').id;
+    this.#setResourceEnvironment(envName, queue.queueUrl, id);
+    queue.grantSendMessages(this.role);
   }
 
   /** Serves an HTTP API route with the function (Lambda proxy integration, payload 2.0). */

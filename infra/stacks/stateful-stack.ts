@@ -80,6 +80,8 @@ export class StatefulStack extends Stack {
   readonly consoleIdentity: ConsoleIdentity;
   /** The Shopify app's credentials (`{ shopDomain, clientId, clientSecret }`, docs/deployment.md). */
   readonly shopifyCredentials: secretsmanager.Secret;
+  /** Alert channels' webhook URLs and signing secrets (shared/aws/notification-senders.ts). */
+  readonly notificationChannels: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     const { config, ...stackProps } = props;
@@ -243,6 +245,20 @@ export class StatefulStack extends Stack {
     );
     // Locally the value is set by local/system.ts, pointing at the Shopify sandbox.
     wiring.registerSecret('ShopifyCredentials', this.shopifyCredentials);
+    this.notificationChannels = new secretsmanager.Secret(this, 'NotificationChannels', {
+      description: `Acorn ${config.name}: alert channel webhooks and signing secrets, by channel ({"<channel>": {"webhookUrl", "signingSecret"?, "botToken"?}})`,
+      encryptionKey: this.dataKey,
+      // Filled by the operator (docs/deployment.md); never overwritten by a deploy.
+      secretStringValue: SecretValue.unsafePlainText('{}'),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      this.notificationChannels,
+      'AwsSolutions-SMG4',
+      'Webhook URLs and robot signing secrets are issued by Slack, DingTalk and Feishu; they are rotated there by an operator and pasted in (docs/deployment.md). No rotation Lambda can create a new one.',
+    );
+    // Locally the value is given at start (the local chat sinks' URLs and secrets): local/system.ts.
+    wiring.registerSecret('NotificationChannels', this.notificationChannels);
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ArchiveBucketName', { value: this.archiveBucket.bucketName });
@@ -254,6 +270,10 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'QueryResultsBucketName', { value: this.queryResultsBucket.bucketName });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName });
     new CfnOutput(this, 'SpApiCredentialsSecretName', { value: this.spApiCredentials.secretName });
+    new CfnOutput(this, 'NotificationChannelsSecretName', {
+      value: this.notificationChannels.secretName,
+      description: 'Alert channel webhooks and signing secrets (docs/deployment.md)',
+    });
     new CfnOutput(this, 'SpApiCredentialsSecretArn', {
       value: this.spApiCredentials.secretArn,
       description: 'aws secretsmanager put-secret-value --secret-id <this> (docs/deployment.md)',

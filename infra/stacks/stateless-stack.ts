@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { buildConsoleAssets } from '../../web/console/build.ts';
 import type { AcornConfig } from '../config.ts';
@@ -9,6 +9,8 @@ import { ConsoleWeb } from '../constructs/console-web.ts';
 import { CreditMemos } from '../constructs/credit-memos.ts';
 import { Inventory } from '../constructs/inventory.ts';
 import { Invoices } from '../constructs/invoices.ts';
+import { Notifications } from '../constructs/notifications.ts';
+import { Operations } from '../constructs/operations.ts';
 import { Payments } from '../constructs/payments.ts';
 import { PurchaseOrders } from '../constructs/purchase-orders.ts';
 import { Shipments } from '../constructs/shipments.ts';
@@ -51,6 +53,10 @@ export class StatelessStack extends Stack {
   readonly creditMemos: CreditMemos;
   /** Remittance reconciliation, deductions and discrepancies. */
   readonly payments: Payments;
+  /** Alert routing, paced delivery to email, Slack, DingTalk and Feishu, GET /api/alerts. */
+  readonly notifications: Notifications;
+  /** Dashboard and alarms of every function, queue and state machine above (created last). */
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     const { config, stateful, ...stackProps } = props;
@@ -166,6 +172,23 @@ export class StatelessStack extends Stack {
       retentionDays: config.archive.retentionDays,
     });
 
+    this.notifications = new Notifications(this, 'Notifications', {
+      table: stateful.table,
+      eventBus: stateful.eventBus,
+      archiveBucket: stateful.archiveBucket,
+      spApiCredentials: stateful.spApiCredentials,
+      notificationChannels: stateful.notificationChannels,
+      runtimeConfig,
+      alerts: config.alerts,
+      api: this.consoleApi.api,
+      authorizer: this.consoleApi.authorizer,
+    });
+
+    // Keep last among the capabilities: it alarms on every function, queue and state machine above.
+    // In a nested stack of its own: its ~150 alarms would take this stack past CloudFormation's 500
+    // resources; the names it watches come in as the nested stack's parameters.
+    this.operations = new Operations(new NestedStack(this, 'OperationsStack'), 'Operations', { watch: this });
+
     new CfnOutput(this, 'ApiUrl', { value: this.consoleApi.url, description: 'Console API base URL' });
     this.consoleRoles = new ConsoleRoles(this, 'ConsoleRoles', {
       table: stateful.table,
@@ -197,6 +220,11 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'AnalystPolicyArn', {
       value: this.analytics.analystPolicy.managedPolicyArn,
       description: "Attach to the analysts' role: query and read the archive, nothing else",
+    });
+    new CfnOutput(this, 'OperationsDashboardName', { value: this.operations.dashboard.dashboardName });
+    new CfnOutput(this, 'AlertDeliveryDeadLetterQueueUrl', {
+      value: this.notifications.deliveryDeadLetterQueue.queueUrl,
+      description: 'Redrive to the delivery queue after fixing a channel (docs/deployment.md)',
     });
     new CfnOutput(this, 'CredentialNotificationsQueueUrl', {
       value: this.vendorIngest.credentialNotificationsQueue.queueUrl,

@@ -324,6 +324,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       log: sink,
       invokeFunction: (ref, payload) => host.invoke(functionIdOf(ref), payload),
       integrations: serviceIntegrations({ dynamodb, sqs, putEvents: (i) => emulators.eventBus.putEvents(i) }),
+      // As on AWS: a failed, timed-out or aborted execution is an event on the default bus.
+      onExecutionStatusChange: (event) => {
+        if (!closing) emulators.eventBus.publish('default', event);
+      },
     });
     emulators.awsJson.register('AWSStepFunctions', stepFunctions.operations);
     stops.signal.push(() => stepFunctions.close());

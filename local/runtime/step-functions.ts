@@ -41,6 +41,42 @@ export interface LocalStepFunctionsOptions {
   integrations?: Record<string, TaskIntegration>;
   /** Executions kept for DescribeExecution / ListExecutions. Default 1000. */
   historyLimit?: number;
+  /**
+   * Receives EventBridge's "Step Functions Execution Status Change" event of each execution that
+   * ends FAILED, TIMED_OUT or ABORTED, shaped as AWS puts it on the default bus, so the rules on
+   * those events fire locally as deployed.
+   */
+  onExecutionStatusChange?: (event: ExecutionStatusChangeEvent) => void;
+}
+
+/** The detail type and source AWS gives execution status changes on the default bus. */
+export const EXECUTION_STATUS_CHANGE = {
+  source: 'aws.states',
+  detailType: 'Step Functions Execution Status Change',
+} as const;
+
+/** EventBridge's execution status change event (the fields a rule or handler reads). */
+export interface ExecutionStatusChangeEvent {
+  version: '0';
+  id: string;
+  'detail-type': typeof EXECUTION_STATUS_CHANGE.detailType;
+  source: typeof EXECUTION_STATUS_CHANGE.source;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    executionArn: string;
+    stateMachineArn: string;
+    name: string;
+    status: ExecutionRecord['status'];
+    startDate: number;
+    stopDate: number | null;
+    input: string;
+    output: string | null;
+    error: string | null;
+    cause: string | null;
+  };
 }
 
 export interface ExecutionRecord {
@@ -362,6 +398,40 @@ export class LocalStepFunctions {
       executionArn: record.executionArn,
       ...(record.cause ? { cause: record.cause } : {}),
     });
+    if (outcome.status !== 'SUCCEEDED') this.#publishStatusChange(record);
+  }
+
+  #publishStatusChange(record: ExecutionRecord): void {
+    const publish = this.#options.onExecutionStatusChange;
+    if (!publish || this.#closed) return;
+    try {
+      publish({
+        version: '0',
+        id: randomUUID(),
+        'detail-type': EXECUTION_STATUS_CHANGE.detailType,
+        source: EXECUTION_STATUS_CHANGE.source,
+        account: this.#options.accountId,
+        time: new Date(record.stopDate ?? this.#options.clock.now().getTime())
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
+        region: this.#options.region,
+        resources: [record.executionArn],
+        detail: {
+          executionArn: record.executionArn,
+          stateMachineArn: record.stateMachineArn,
+          name: record.name,
+          status: record.status,
+          startDate: record.startDate,
+          stopDate: record.stopDate ?? null,
+          input: record.input,
+          output: record.output ?? null,
+          error: record.error ?? null,
+          cause: record.cause ?? null,
+        },
+      });
+    } catch (error) {
+      this.#log('warn', `status change of ${record.name} not published: ${(error as Error).message}`);
+    }
   }
 
   #trimHistory(): void {

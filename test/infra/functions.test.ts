@@ -93,7 +93,9 @@ describe('functions', () => {
   });
 
   it('send failed asynchronous invocations to their dead-letter queue after two retries', () => {
-    for (const fn of Object.values(functions)) {
+    // The scheduled pulls are invoked asynchronously; a queue consumer and an HTTP route are not.
+    for (const name of ['PullPurchaseOrders', 'PullPurchaseOrderStatus']) {
+      const fn = functions[name]!;
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: logicalIdOf(fn.function) },
         MaximumRetryAttempts: 2,
@@ -106,6 +108,16 @@ describe('functions', () => {
         MessageRetentionPeriod: 14 * 24 * 3600,
       });
     }
+    const configured = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')).map(
+      (r) => r.Properties.FunctionName,
+    );
+    for (const name of ['HandleCredentialNotification', 'ListPurchaseOrders']) {
+      expect(configured).not.toContainEqual({ Ref: logicalIdOf(functions[name]!.function) });
+    }
+    // One dead-letter queue for a capability's functions.
+    expect(functions.PullPurchaseOrders!.deadLetterQueue).toBe(
+      functions.PullPurchaseOrderStatus!.deadLetterQueue,
+    );
   });
 
   it('compresses large JSON settings, and refuses an environment still over the 4 KB Lambda limit, naming the function', () => {

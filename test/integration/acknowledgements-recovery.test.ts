@@ -398,8 +398,9 @@ describe('deadline reminders in the real system', () => {
   });
 
   it('announces the reminders then the escalation for a PO in review, once each, before its deadline, and nothing once it is decided', async () => {
-    // Prepare: two POs in review, ten clock hours old
-    const createdAt = system.runtime.clock.now().getTime() - 10 * HOUR;
+    // Prepare: two POs in review, six clock hours old: six real seconds before the first reminder
+    // is due, room for the pull, the review and the alert routing's first (cold) worker on a busy machine
+    const createdAt = system.runtime.clock.now().getTime() - 6 * HOUR;
     for (const po of [OPEN, DECIDED]) {
       system.sandbox.injectPurchaseOrder(reviewPurchaseOrder(po, createdAt, 5), { marketplace: 'DE' });
     }

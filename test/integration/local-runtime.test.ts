@@ -85,6 +85,16 @@ const manifest: WiringManifest = {
             detail: { count: [{ numeric: ['>', 0] }] },
           },
         },
+        {
+          type: 'rule',
+          id: 'ExecutionFailedRule',
+          bus: 'default',
+          pattern: {
+            source: ['aws.states'],
+            'detail-type': ['Step Functions Execution Status Change'],
+            detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+          },
+        },
       ],
     },
     {
@@ -449,6 +459,27 @@ describe('local runtime', () => {
     expect(succeeded.status).toBe('SUCCEEDED');
     expect(JSON.parse(succeeded.output ?? 'null')).toEqual({ approvedAmount: 5 });
     expect(failed).toMatchObject({ status: 'FAILED', error: 'Rejected' });
+
+    // As on AWS, the failed execution is a "Step Functions Execution Status Change" on the default
+    // bus, and a rule on it fires; the succeeded one publishes nothing a failure rule would match.
+    const statusChanges = runtime
+      .publishedEvents()
+      .filter((p) => p.event['detail-type'] === 'Step Functions Execution Status Change');
+    const ofFailed = statusChanges.find((p) => p.event.detail.executionArn === bad.executionArn);
+    expect(ofFailed).toMatchObject({
+      busName: 'default',
+      matchedRules: ['ExecutionFailedRule'],
+      event: {
+        source: 'aws.states',
+        resources: [bad.executionArn],
+        detail: { status: 'FAILED', error: 'Rejected', stateMachineArn, name: failed.name },
+      },
+    });
+    expect(statusChanges.some((p) => p.event.detail.executionArn === ok.executionArn)).toBe(false);
+    await vi.waitFor(
+      async () => expect((await getItem(`execution#${failed.name}`))?.status?.S).toBe('FAILED'),
+      { timeout: 10_000, interval: 100 },
+    );
   });
 
   it('keeps tables, objects, secrets and the clock across a restart, and closes cleanly', async () => {
