@@ -13,6 +13,7 @@ import { DATASETS_PREFIX, QUARANTINE_PREFIX } from '#shared/domain/archive/layou
 import { CONSOLE_GROUPS, consoleGroupSchema } from '#shared/domain/authorization.ts';
 import { buildConsoleAssets } from '../web/console/build.ts';
 import { type AmazonSandbox, startAmazonSandbox } from './amazon-sandbox/index.ts';
+import { makeRemittanceExports } from './amazon-sandbox/remittance-exports.ts';
 import { makeReturnsExports } from './amazon-sandbox/returns.ts';
 import { ArchiveMirror } from './archive-mirror.ts';
 import { type ChatSink, startChatSink } from './chat-sink/server.ts';
@@ -68,6 +69,8 @@ export interface LocalSystem {
   readonly messages: MessageSink;
   /** The sandbox's returns exports: `round()` drops the next one into the inbox (also when it does not run on its own). */
   readonly returns: { round(): Promise<string | undefined> };
+  /** The sandbox's remittance exports: `round()` pays the accepted invoices not paid yet (also when it does not run on its own). */
+  readonly remittances: { round(): Promise<string[]> };
   /** The local warehouse: `round()` ships what is due now (also when it does not run on its own). */
   readonly warehouse: ReturnType<typeof makeWarehouse>;
   /** The local chat and mail sink every alert channel points at (`GET <url>/_sink/messages`). */
@@ -166,7 +169,7 @@ async function seedVendorFiles(
 }
 
 /** Puts one object into the inbox bucket, as the ERP or the WMS would. */
-async function putInboxObject(runtime: LocalRuntime, key: string, body: string): Promise<void> {
+async function putInboxObject(runtime: LocalRuntime, key: string, body: string | Uint8Array): Promise<void> {
   const s3 = new S3Client({
     endpoint: runtime.endpoints.s3,
     region: runtime.env.AWS_REGION ?? 'us-east-1',
@@ -381,6 +384,37 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     }
   })();
 
+  // Amazon's payments of the invoices it accepted, as remittance exports (CSV and XLSX) in the inbox.
+  const remittanceExports = makeRemittanceExports({
+    invoices: () => sandbox.invoices(),
+    purchaseOrder: (po) => sandbox.purchaseOrder(po),
+    clock: rt.clock,
+    stateFile: join(dataDir, 'remittance.json'),
+  });
+  const remittances = {
+    async round(): Promise<string[]> {
+      const keys: string[] = [];
+      for (const file of remittanceExports.round()) {
+        await putInboxObject(rt, file.key, file.body);
+        warehouseLog('info', `Amazon sandbox dropped remittance export ${file.key}`);
+        keys.push(file.key);
+      }
+      return keys;
+    },
+  };
+  const remittanceLoop = (async () => {
+    // Amazon pays on a cycle; every 12 clock hours here, so a demo sees payments within minutes.
+    while (returnsRunning) {
+      for (let waited = 0; waited < 12 * 60 && returnsRunning; waited++) await rt.clock.sleep(60_000);
+      if (returnsRunning)
+        await remittances
+          .round()
+          .catch((error: unknown) =>
+            warehouseLog('warn', `remittance export failed: ${(error as Error).message}`),
+          );
+    }
+  })();
+
   // The archive's datasets, key for key under <dataDir>/archive/, for DuckDB: copied as written.
   const archiveLog = componentLogger(options.log ?? consoleLogSink(), 'archive');
   const archiveS3 = new S3Client({
@@ -507,6 +541,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     warehouse,
     messages,
     returns,
+    remittances,
     chatSink,
     archive: { dir: mirror.dir, sync: () => mirror.sync() },
     signIn: (request) => issuer.issue(request),
@@ -521,6 +556,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       await mirror.idle();
       await rt.close();
       await returnsLoop;
+      await remittanceLoop;
       await messages.close();
       archiveS3.destroy();
       await shopify.close();

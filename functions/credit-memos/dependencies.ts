@@ -18,7 +18,7 @@ import { slackApprovalSender } from '#shared/aws/slack-web-api.ts';
 import { StepFunctionsCallbacks } from '#shared/aws/step-functions-callbacks.ts';
 import { outboxWriterEnvironment } from '#shared/aws/writer-environment.ts';
 import { readEnvJson } from '#shared/config/env-json.ts';
-import { creditMemosConfigSchema, requireEnv } from '#shared/config/runtime.ts';
+import { creditMemosConfigSchema } from '#shared/config/runtime.ts';
 import { ConfigurationError, ValidationError } from '#shared/errors.ts';
 import { makeVendorInvoicesApi } from '#shared/sp-api/vendor-invoices.ts';
 import { makeVendorTransactionsApi } from '#shared/sp-api/vendor-transactions.ts';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { packShipment, toShipmentCsv } from '#local/warehouse/shipment-files.ts';
 import { invoiceOf } from '#shared/aws/dynamodb-invoices.ts';
+import { addMoney, moneyEquals, parseMoney } from '#shared/domain/money.ts';
 import { departureWindow } from '#shared/domain/shipments/fulfilment.ts';
 import { DETAIL_TYPE } from '#shared/events.ts';
 import { lwaTokenResponseSchema } from '#shared/sp-api/schemas/lwa.ts';
@@ -66,6 +67,15 @@ const listSchema = z.object({
 /** A signed-in operator: every console route checks the caller's group. */
 const operatorToken = (system: { signIn(request: { username: string; groups: string[] }): string }) =>
   system.signIn({ username: 'olga', groups: ['operator'] });
+
+const reconciliationSchema = z.object({
+  reconciliation: z.object({
+    billed: z.string(),
+    paid: z.string(),
+    deductedTotal: z.string(),
+    open: z.string(),
+  }),
+});
 
 describe('invoicing on the local system', () => {
   let system: System;
@@ -222,6 +232,28 @@ describe('invoicing on the local system', () => {
     await system.runtime.invoke('SyncPaymentStatuses', {});
     const synced = (await invoices(system)).find((i) => i.invoiceNumber === invoice!.invoiceNumber);
     expect(synced?.paymentStatus).toBe('IN_PROGRESS');
+
+    // Amazon pays it: the sandbox's remittance export lands in the inbox, and the payments capability
+    // reconciles it against this very invoice record (billed = paid + deducted + open).
+    const dropped = await system.remittances.round();
+    expect(dropped.length).toBeGreaterThan(0);
+    const reconciled = await vi.waitFor(
+      async () => {
+        const res = await fetch(
+          `${system.url}/api/payments?invoiceNumber=${encodeURIComponent(invoice!.invoiceNumber)}`,
+          { headers: { authorization: `Bearer ${operatorToken(system)}` } },
+        );
+        if (res.status !== 200) throw new Error(`not reconciled yet (${res.status})`);
+        return reconciliationSchema.parse(await res.json()).reconciliation;
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    expect(reconciled.billed).toBe(invoice!.total);
+    const currency = invoice!.currency;
+    const accounted = [reconciled.paid, reconciled.deductedTotal, reconciled.open]
+      .map((amount) => parseMoney(amount, currency))
+      .reduce((a, b) => addMoney(a, b));
+    expect(moneyEquals(accounted, parseMoney(invoice!.total, currency))).toBe(true);
   });
 
   it('refuses an on-demand invoice for a PO already billed, naming the PO', async () => {
