@@ -26,8 +26,10 @@ const system = await startLocalSystem({
 
 console.log(`
 Acorn is running locally.
-  console and API   ${system.url}   (GET /api/health, GET /api/purchase-orders, GET /api/shipments)
+  console and API   ${system.url}   (sign in with the dev login; GET /api/health, /api/purchase-orders, /api/invoices, …)
   Amazon sandbox    ${system.sandbox.url}   (GET /_sandbox/requests, POST /_sandbox/faults)
+  Shopify sandbox   ${system.shopify.url}   (Admin GraphQL; the store's orders consume the shared stock)
+  approval emails   ${system.url}/api/local/emails   (also as files in .acorn/mail/)
   alerts            ${system.url}/api/alerts; what each channel received: ${system.chatSink.url}/_sink/messages
   clock             ${system.runtime.clock.now().toISOString()}, ${speed}x real time
   state             .acorn/ (delete it to start over)
