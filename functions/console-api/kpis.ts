@@ -2,11 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoDbAcknowledgementStore } from '#shared/aws/dynamodb-acknowledgements.ts';
 import { DynamoDbPurchaseOrderReader } from '#shared/aws/dynamodb-catalog.ts';
+import { DynamoDbCreditMemoStore } from '#shared/aws/dynamodb-credit-memos.ts';
 import { DynamoDbOutboxStore } from '#shared/aws/dynamodb-outbox.ts';
+import { DynamoDbPaymentsStore } from '#shared/aws/dynamodb-payments.ts';
 import { clockFromEnv } from '#shared/clock.ts';
 import { requireEnv, runtimeConfigFromEnv } from '#shared/config/runtime.ts';
 import { POLICIES } from '#shared/domain/authorization.ts';
-import { purchaseOrderKpis } from '#shared/domain/console-kpis.ts';
+import { moneyKpis, purchaseOrderKpis } from '#shared/domain/console-kpis.ts';
 import { withObservability } from '#shared/observability.ts';
 import type { PurchaseOrder } from '#shared/sp-api/schemas/orders.ts';
 import { authorized, errorResponse, json } from './http.ts';
@@ -18,30 +20,40 @@ const tableName = requireEnv('TABLE_NAME');
 const acknowledgements = new DynamoDbAcknowledgementStore({ client: dynamo, tableName });
 const orders = new DynamoDbPurchaseOrderReader({ client: dynamo, tableName });
 const outbox = new DynamoDbOutboxStore({ client: dynamo, tableName });
+const memos = new DynamoDbCreditMemoStore({ client: dynamo, tableName });
+const payments = new DynamoDbPaymentsStore({ client: dynamo, tableName });
+
+/** Credit-memo states whose totals were credited: the refund side of the refund rate. */
+const CREDITED = ['approved', 'submitted', 'awaiting-filing', 'accepted', 'filed', 'simulated'] as const;
 
 /** How many of the latest acknowledgements per state the KPIs look at. */
 const SAMPLE = 200;
 
 /**
  * GET /api/kpis — vendor sales from accepted PO lines (per currency and by day), PO fill rate,
- * acknowledgements waiting for a person, open ones due in 24 h, failed submissions. Index queries
- * and key reads over the latest {@link SAMPLE} acknowledgements per state, never a scan.
+ * acknowledgements waiting for a person, open ones due in 24 h, failed submissions; refund rate
+ * (credited credit memos against billed invoices) and deductions per currency. Index queries and
+ * key reads over the latest {@link SAMPLE} records per state (acknowledgements, credit memos) and
+ * per vendor code (payment reconciliations), never a scan.
  */
 export async function kpis(_event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     const now = clock.now();
-    const [simulated, submitted, accepted, review, failed, due] = await Promise.all([
-      acknowledgements.listByState('simulated', SAMPLE),
-      acknowledgements.listByState('submitted', SAMPLE),
-      acknowledgements.listByState('accepted', SAMPLE),
-      acknowledgements.listByState('review', 500),
-      outbox.listByState('failed', { limit: 100 }),
-      Promise.all(
-        config.vendors.map((v) =>
-          acknowledgements.dueBefore(v.vendorCode, new Date(now.getTime() + 24 * 3_600_000), 500),
+    const [simulated, submitted, accepted, review, failed, due, credited, reconciliations] =
+      await Promise.all([
+        acknowledgements.listByState('simulated', SAMPLE),
+        acknowledgements.listByState('submitted', SAMPLE),
+        acknowledgements.listByState('accepted', SAMPLE),
+        acknowledgements.listByState('review', 500),
+        outbox.listByState('failed', { limit: 100 }),
+        Promise.all(
+          config.vendors.map((v) =>
+            acknowledgements.dueBefore(v.vendorCode, new Date(now.getTime() + 24 * 3_600_000), 500),
+          ),
         ),
-      ),
-    ]);
+        Promise.all(CREDITED.map((state) => memos.list({ state, limit: SAMPLE }))),
+        Promise.all(config.vendors.map((v) => payments.latest(v.vendorCode, SAMPLE))),
+      ]);
     const records = [...simulated, ...submitted, ...accepted];
     const stored = await Promise.all(records.map((r) => orders.get(r.purchaseOrderNumber)));
     const byNumber = new Map<string, PurchaseOrder>();
@@ -54,6 +66,7 @@ export async function kpis(_event: APIGatewayProxyEventV2): Promise<APIGatewayPr
       acknowledgementsInReview: review.length,
       dueIn24Hours: due.flat().length,
       failedSubmissions: failed.items.length,
+      ...moneyKpis({ memos: credited.flatMap((p) => p.items), reconciliations: reconciliations.flat() }),
     });
   } catch (error) {
     return errorResponse(error);

@@ -1,5 +1,13 @@
 import type { PurchaseOrder } from '../sp-api/schemas/orders.ts';
-import { addMoney, formatAmount, type Money, multiplyMoney, parseMoney, zeroMoney } from './money.ts';
+import {
+  addMoney,
+  formatAmount,
+  type Money,
+  multiplyMoney,
+  parseMoney,
+  percentDifference,
+  zeroMoney,
+} from './money.ts';
 import type { AcknowledgementRecord } from './purchase-orders/acknowledgement-record.ts';
 
 /**
@@ -93,5 +101,90 @@ export function purchaseOrderKpis(input: {
     fillRate,
     units: totals,
     acknowledgedPurchaseOrders: counted,
+  };
+}
+
+/** Credit-memo states in which the credit was granted (approved, automatically or by a person). */
+const CREDITED_STATES = new Set([
+  'approved',
+  'submitted',
+  'awaiting-filing',
+  'accepted',
+  'filed',
+  'simulated',
+]);
+
+export interface MoneyKpis {
+  /** Per currency: credits granted by credit memos against what was billed, percent with one decimal. */
+  readonly refunds: { currency: string; credited: string; billed: string; rate: string | undefined }[];
+  /** Per currency: deductions Amazon took in its remittances, in total and by kind. */
+  readonly deductions: {
+    currency: string;
+    total: string;
+    byKind: Record<string, string>;
+    invoices: number;
+  }[];
+}
+
+/**
+ * Refund rate and deductions from credit-memo records and per-invoice payment reconciliations.
+ * A memo counts once it is granted ({@link CREDITED_STATES}) and has totals; an invoice's billed
+ * total counts once Acorn knows it. Pure: money through money.ts, amounts leave as strings.
+ */
+export function moneyKpis(input: {
+  memos: readonly { state: string; request: { detail: { currency: string } }; totals?: { total: string } }[];
+  reconciliations: readonly {
+    currency: string;
+    billed?: string;
+    deducted: Readonly<Partial<Record<string, string>>>;
+    deductedTotal: string;
+  }[];
+}): MoneyKpis {
+  const credited = new Map<string, Money>();
+  const billed = new Map<string, Money>();
+  const deducted = new Map<string, { total: Money; byKind: Map<string, Money>; invoices: number }>();
+  const add = (map: Map<string, Money>, amount: string, currency: string) =>
+    map.set(currency, addMoney(map.get(currency) ?? zeroMoney(currency), parseMoney(amount, currency)));
+  for (const memo of input.memos) {
+    if (!CREDITED_STATES.has(memo.state) || !memo.totals) continue;
+    add(credited, memo.totals.total, memo.request.detail.currency);
+  }
+  for (const r of input.reconciliations) {
+    if (r.billed !== undefined) add(billed, r.billed, r.currency);
+    const entry = deducted.get(r.currency) ?? {
+      total: zeroMoney(r.currency),
+      byKind: new Map<string, Money>(),
+      invoices: 0,
+    };
+    entry.total = addMoney(entry.total, parseMoney(r.deductedTotal, r.currency));
+    for (const [kind, amount] of Object.entries(r.deducted)) {
+      if (amount === undefined) continue;
+      const sum = entry.byKind.get(kind) ?? zeroMoney(r.currency);
+      entry.byKind.set(kind, addMoney(sum, parseMoney(amount, r.currency)));
+    }
+    if (Object.values(r.deducted).some((a) => a !== undefined)) entry.invoices++;
+    deducted.set(r.currency, entry);
+  }
+  const currencies = [...new Set([...credited.keys(), ...billed.keys()])].sort();
+  return {
+    refunds: currencies.map((currency) => {
+      const c = credited.get(currency) ?? zeroMoney(currency);
+      const b = billed.get(currency) ?? zeroMoney(currency);
+      // credited / billed as a percentage: |(billed + credited) − billed| / |billed|.
+      return {
+        currency,
+        credited: formatAmount(c),
+        billed: formatAmount(b),
+        rate: percentDifference(addMoney(b, c), b),
+      };
+    }),
+    deductions: [...deducted.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, d]) => ({
+        currency,
+        total: formatAmount(d.total),
+        byKind: Object.fromEntries([...d.byKind.entries()].map(([k, v]) => [k, formatAmount(v)])),
+        invoices: d.invoices,
+      })),
   };
 }

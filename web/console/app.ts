@@ -115,6 +115,19 @@ function unavailable(error: unknown): HTMLElement {
   return el('p', { class: 'error' }, (error as Error).message);
 }
 
+/** A column's link with its `{field}` placeholders filled from the row, URI-encoded. */
+function linkOf(template: string, row: unknown): string {
+  return template.replace(/\{([A-Za-z0-9_.]+)\}/g, (_, path: string) =>
+    encodeURIComponent(show(field(row, path))),
+  );
+}
+
+/** The query of the current hash (`#credit-memos?memoId=…`): page filters set by a link. */
+function hashQuery(): URLSearchParams {
+  const at = location.hash.indexOf('?');
+  return new URLSearchParams(at < 0 ? '' : location.hash.slice(at + 1));
+}
+
 function table(columns: readonly Column[], rows: readonly unknown[], id: string): HTMLTableElement {
   return el(
     'table',
@@ -129,7 +142,12 @@ function table(columns: readonly Column[], rows: readonly unknown[], id: string)
           {},
           ...columns.map((c) => {
             const text = show(field(r, c.field), c.format);
-            return el('td', { class: `v-${text.replace(/[^A-Za-z]/g, '')}` }, text);
+            const href = c.link && text ? linkOf(c.link, r) : undefined;
+            return el(
+              'td',
+              { class: `v-${text.replace(/[^A-Za-z]/g, '')}` },
+              href ? el('a', { href }, text) : text,
+            );
           }),
         ),
       ),
@@ -213,12 +231,14 @@ async function renderKpis(root: HTMLElement): Promise<void> {
     acknowledgementsInReview: number;
     dueIn24Hours: number;
     failedSubmissions: number;
+    refunds?: { currency: string; credited: string; billed: string; rate?: string }[];
+    deductions?: { currency: string; total: string }[];
   };
-  const [approvals, memos, payments] = await Promise.all([
-    optionalCount('/api/approvals'),
-    optionalCount('/api/credit-memos'),
-    optionalCount('/api/payments'),
-  ]);
+  const approvals = await optionalCount('/api/approvals');
+  const refunds =
+    k.refunds?.map((r) => `${r.rate === undefined ? 'n/a' : `${r.rate} %`} ${r.currency}`).join(' · ') ||
+    'n/a';
+  const deductions = k.deductions?.map((d) => `${d.total} ${d.currency}`).join(' · ') || 'n/a';
   const po = k.purchaseOrders;
   const sales = po.vendorSales.map((s) => `${s.amount} ${s.currency}`).join(' · ') || '0';
   root.append(
@@ -231,8 +251,8 @@ async function renderKpis(root: HTMLElement): Promise<void> {
       card('Due in 24 h', String(k.dueIn24Hours), 'kpi-due'),
       card('Failed submissions', String(k.failedSubmissions), 'kpi-failed'),
       card('Approvals waiting', approvals, 'kpi-approvals'),
-      card('Credit memos (refunds)', memos, 'kpi-refunds'),
-      card('Payments and deductions', payments, 'kpi-deductions'),
+      card('Refund rate (credit memos / billed)', refunds, 'kpi-refunds'),
+      card('Deductions taken', deductions, 'kpi-deductions'),
     ),
     el('h2', {}, `Vendor sales by PO date, last 14 days (${po.salesCurrency ?? '—'})`),
     barChart(
@@ -252,7 +272,11 @@ async function renderKpis(root: HTMLElement): Promise<void> {
 }
 
 async function renderTable(root: HTMLElement, page: TablePage): Promise<void> {
-  const body = await api(page.route);
+  const filter = hashQuery();
+  const route = [...filter.keys()].length
+    ? `${page.route}${page.route.includes('?') ? '&' : '?'}${filter}`
+    : page.route;
+  const body = await api(route);
   const rows = field(body, page.rows ?? 'items');
   if (page.intro) root.append(el('p', { class: 'muted' }, page.intro));
   root.append(table(page.columns, Array.isArray(rows) ? rows : [], `table-${page.id}`));
@@ -302,6 +326,8 @@ async function renderAudit(root: HTMLElement): Promise<void> {
     el('button', { type: 'submit' }, 'Search'),
   );
   const results = el('div', { id: 'audit-results' });
+  const preset = hashQuery();
+  for (const input of form.querySelectorAll('input')) input.value = preset.get(input.name) ?? '';
   const search = async () => {
     const query = new URLSearchParams();
     for (const [k, v] of new FormData(form).entries()) if (String(v).trim()) query.set(k, String(v).trim());
@@ -446,7 +472,7 @@ async function renderPage(page: Page, root: HTMLElement): Promise<void> {
 
 async function navigate(): Promise<void> {
   if (!token()) return renderSignIn();
-  const id = location.hash.slice(1) || 'kpis';
+  const id = location.hash.slice(1).split('?')[0] || 'kpis';
   const page = PAGES.find((p) => p.id === id) ?? PAGES[0]!;
   const who = claims();
   const nav = el(

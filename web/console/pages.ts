@@ -10,6 +10,12 @@ export interface Column {
   readonly field: string;
   /** `time` renders an ISO instant as `2026-06-01 14:05 UTC`; `json` as compact JSON. */
   readonly format?: 'time' | 'json' | 'list';
+  /**
+   * Renders the cell as a link: a console hash (`#audit?entity=CreditMemo:{memoId}`) with `{field}`
+   * placeholders filled from the row, URI-encoded. A console page's hash query (`?memoId=…`) is
+   * added to its route; the audit page fills its search form with it.
+   */
+  readonly link?: string;
 }
 
 export interface TablePage {
@@ -98,13 +104,20 @@ export const PAGES: readonly Page[] = [
     kind: 'table',
     id: 'approvals',
     title: 'Approvals',
-    route: '/api/approvals',
+    route: '/api/approvals?state=pending',
+    intro:
+      'Credit memos waiting for a person, soonest expiry first. Each approver decides from the signed link emailed to them (or the Slack buttons); the memo link shows its lines, totals and reference invoice, the history link why the policy asked.',
     columns: [
-      { label: 'Approval', field: 'approvalId' },
-      { label: 'Credit memo', field: 'creditMemoId' },
-      { label: 'Amount', field: 'amount' },
-      { label: 'State', field: 'state' },
-      { label: 'Due', field: 'dueAt', format: 'time' },
+      { label: 'Credit memo', field: 'memoId', link: '#credit-memos?memoId={memoId}' },
+      { label: 'History', field: 'summary.reference', link: '#audit?entity=CreditMemo:{memoId}' },
+      { label: 'Vendor', field: 'summary.vendorCode' },
+      { label: 'Marketplace', field: 'summary.marketplace' },
+      { label: 'Total', field: 'summary.total' },
+      { label: 'Currency', field: 'summary.currency' },
+      { label: 'Why asked', field: 'summary.reasons', format: 'list' },
+      { label: 'Approvers', field: 'approvers', format: 'list' },
+      { label: 'Reminders', field: 'remindersSent' },
+      { label: 'Expires', field: 'expiresAt', format: 'time' },
     ],
   },
   {
@@ -113,10 +126,17 @@ export const PAGES: readonly Page[] = [
     title: 'Credit memos',
     route: '/api/credit-memos',
     columns: [
-      { label: 'Credit memo', field: 'creditMemoId' },
+      { label: 'Credit memo', field: 'memoId', link: '#audit?entity=CreditMemo:{memoId}' },
+      { label: 'Kind', field: 'kind' },
+      { label: 'Vendor', field: 'vendorCode' },
       { label: 'Marketplace', field: 'marketplace' },
-      { label: 'Amount', field: 'amount' },
+      { label: 'Reference', field: 'reference' },
+      { label: 'Total', field: 'totals.total' },
+      { label: 'Currency', field: 'currency' },
+      { label: 'Invoice', field: 'referenceInvoiceNumber' },
       { label: 'State', field: 'state' },
+      { label: 'Credit note', field: 'creditNoteNumber' },
+      { label: 'Respond by', field: 'respondBy', format: 'time' },
       { label: 'Updated', field: 'updatedAt', format: 'time' },
     ],
   },
@@ -144,11 +164,20 @@ export const PAGES: readonly Page[] = [
     id: 'payments',
     title: 'Payments',
     route: '/api/payments',
+    intro: 'Per invoice: billed, paid, deducted and still open, latest change first.',
     columns: [
-      { label: 'Payment', field: 'paymentId' },
-      { label: 'Amount', field: 'amount' },
-      { label: 'State', field: 'state' },
-      { label: 'Paid', field: 'paidAt', format: 'time' },
+      { label: 'Invoice', field: 'invoiceNumber' },
+      { label: 'Vendor', field: 'vendorCode' },
+      { label: 'Marketplace', field: 'marketplace' },
+      { label: 'Currency', field: 'currency' },
+      { label: 'Billed', field: 'billed' },
+      { label: 'Paid', field: 'paid' },
+      { label: 'Deducted', field: 'deductedTotal' },
+      { label: 'Open', field: 'open' },
+      { label: 'Status', field: 'status' },
+      { label: 'Due', field: 'dueDate' },
+      { label: 'Last payment', field: 'lastPaymentDate' },
+      { label: 'Lines', field: 'lines' },
     ],
   },
   {
@@ -157,10 +186,15 @@ export const PAGES: readonly Page[] = [
     title: 'Discrepancies',
     route: '/api/discrepancies',
     columns: [
-      { label: 'Discrepancy', field: 'discrepancyId' },
       { label: 'Kind', field: 'kind' },
+      { label: 'Vendor', field: 'vendorCode' },
+      { label: 'Marketplace', field: 'marketplace' },
+      { label: 'Invoice', field: 'invoiceNumber' },
+      { label: 'Payment', field: 'paymentNumber' },
       { label: 'Amount', field: 'amount' },
-      { label: 'State', field: 'state' },
+      { label: 'Currency', field: 'currency' },
+      { label: 'What', field: 'message' },
+      { label: 'Detected', field: 'detectedAt', format: 'time' },
     ],
   },
   {
@@ -187,10 +221,14 @@ export const PAGES: readonly Page[] = [
     title: 'Alerts',
     route: '/api/alerts',
     columns: [
-      { label: 'Alert', field: 'alertId' },
+      { label: 'Alert', field: 'title' },
       { label: 'Severity', field: 'severity' },
-      { label: 'Rule', field: 'rule' },
-      { label: 'At', field: 'at', format: 'time' },
+      { label: 'Event', field: 'detailType' },
+      { label: 'Channel', field: 'channel' },
+      { label: 'Delivery', field: 'state' },
+      { label: 'Created', field: 'createdAt', format: 'time' },
+      { label: 'Delivered', field: 'deliveredAt', format: 'time' },
+      { label: 'Error', field: 'error' },
     ],
   },
   { kind: 'errors', id: 'errors', title: 'Errors' },

@@ -1,0 +1,157 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
+import { sunkEmailSchema } from '#local/messages/message-sink.ts';
+import { approverActor } from '#shared/use-cases/credit-memos/notifications.ts';
+import { api, pulledOrder, waitForMemo } from '../support/credit-memo-system.ts';
+import { type E2eSystem, makeDataDir, removeDataDir, startE2eSystem } from '../support/e2e-system.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
+
+const approvalsSchema = z.object({
+  items: z.array(
+    z.looseObject({ approvalId: z.string(), memoId: z.string(), approvers: z.array(z.string()) }),
+  ),
+});
+
+describe.skipIf(!hasChromium)('signing in, approving a credit memo and finding it in the audit log', () => {
+  let dataDir: string | undefined;
+  let system: E2eSystem | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    dataDir = makeDataDir();
+    system = await startE2eSystem(dataDir, {
+      speed: 300,
+      schedules: false,
+      poGeneration: { backlog: 30, perHour: 0 },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.close();
+    if (dataDir) removeDataDir(dataDir);
+  });
+
+  it('shows the KPI charts, links the pending approval to its memo, approves from the emailed link and audits the approver', async () => {
+    if (!system || !browser) throw new Error('the system or the browser did not start');
+    const test = { ...system, dispose: async () => {} };
+    mkdirSync(SCREENSHOTS, { recursive: true });
+
+    // A return worth more than the auto-approval limit: the workflow asks a person.
+    const order = await pulledOrder(test, 'ACMEDE');
+    const item = order.orderDetails!.items[0]!;
+    const accepted = await api(test, 'POST', '/api/credit-requests', {
+      type: 'return',
+      return: {
+        vendorCode: 'ACMEDE',
+        marketplace: 'DE',
+        returnReference: 'RN-CONSOLE-1',
+        returnDate: new Date(Date.now() - 3600_000).toISOString(),
+        currency: 'EUR',
+        status: 'Delivered to Warehouse',
+        items: [
+          {
+            asin: item.amazonProductIdentifier!,
+            purchaseOrderNumber: order.purchaseOrderNumber,
+            quantity: 1,
+          },
+        ],
+      },
+    });
+    expect(accepted.status).toBe(202);
+    const memoId = 'RET-ACMEDE-RN-CONSOLE-1';
+    await waitForMemo(test, memoId, 'pending-approval');
+    const approval = approvalsSchema
+      .parse((await api(test, 'GET', '/api/approvals?state=pending')).body)
+      .items.find((a) => a.memoId === memoId);
+    if (!approval) throw new Error(`no pending approval for ${memoId}`);
+    const approverName = approval.approvers[0]!;
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    // Sign in with the dev login as an approver: the KPIs page with its two charts.
+    await page.goto(system.url);
+    await page.locator('#dev-login input[name=username]').fill('dana');
+    await page.locator('#dev-login select[name=group]').selectOption('approver');
+    await page.locator('#dev-login button[type=submit]').click();
+    await page.locator('#kpi-fill-rate').waitFor({ timeout: 30_000 });
+    expect(await page.locator('svg.chart').count()).toBe(2);
+    expect(await page.locator('svg.chart rect.bar').count()).toBe(14);
+    expect(await page.locator('#kpi-approvals').textContent()).toBe('1');
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-approval-kpis.png') });
+
+    // The approvals page lists the pending approval; its memo link opens that one memo.
+    await page.goto(`${system.url}/#approvals`);
+    const memoLink = page.locator(`#table-approvals a[href="#credit-memos?memoId=${memoId}"]`);
+    await memoLink.waitFor({ timeout: 10_000 });
+    expect(await page.locator('#table-approvals tbody tr').count()).toBe(1);
+    expect(await page.locator('#table-approvals tbody tr').textContent()).toContain(approverName);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-approvals.png') });
+    await memoLink.click();
+    await expect
+      .poll(() => page.locator('#table-credit-memos tbody tr td:first-child').allTextContents(), {
+        timeout: 10_000,
+      })
+      .toEqual([memoId]);
+    expect(await page.locator('#table-credit-memos tbody tr').textContent()).toContain('pending-approval');
+
+    // The approver opens the link emailed to them and presses Approve.
+    const link = await vi.waitFor(
+      async () => {
+        const res = await fetch(`${system!.url}/api/local/emails`);
+        const emails = z.object({ items: z.array(sunkEmailSchema) }).parse(await res.json()).items;
+        const found = emails
+          .find((e) => e.text.includes(memoId))
+          ?.links.find((l) => l.includes('/approvals/'));
+        if (!found) throw new Error('no approval email yet');
+        return found;
+      },
+      { timeout: 30_000 },
+    );
+    await page.goto(link);
+    await page.click('#approve');
+    await expect(page.locator('#message').textContent()).resolves.toContain('approved');
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-approval-decided.png') });
+    await waitForMemo(test, memoId, 'accepted', 90_000);
+
+    // The audit log: the decision on the memo, with the approver (not a system) as the actor.
+    await page.goto(`${system.url}/#audit`);
+    await page.locator('#audit-form input[name=action]').fill('creditMemo.approved');
+    await page.locator('#audit-form button[type=submit]').click();
+    await expect
+      .poll(() => page.locator('#table-audit tbody tr').allTextContents(), { timeout: 10_000 })
+      .toEqual([expect.stringContaining(memoId)]);
+    const cells = await page.locator('#table-audit tbody tr td').allTextContents();
+    expect(cells.slice(1, 5)).toEqual([approverName, 'creditMemo.approved', 'CreditMemo', memoId]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-approval-audit.png') });
+
+    // The same decision found by the approver's pseudonymous actor id.
+    await page.locator('#audit-form input[name=action]').fill('');
+    await page.locator('#audit-form input[name=actor]').fill(approverActor(approverName).id);
+    await page.locator('#audit-form button[type=submit]').click();
+    await expect
+      .poll(() => page.locator('#table-audit tbody tr td:nth-child(3)').allTextContents(), {
+        timeout: 10_000,
+      })
+      .toContain('creditMemo.approved');
+    expect(pageErrors).toEqual([]);
+  }, 240_000);
+});
