@@ -12,7 +12,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { RuntimeConfig } from '#shared/config/runtime.ts';
 import { AUDIT_PREFIX, documentsPrefix } from '#shared/domain/archive/layout.ts';
-import { EVENT_SOURCE, INVENTORY_DETAIL_TYPE } from '#shared/events.ts';
+import { DETAIL_TYPE, EVENT_SOURCE, INVENTORY_DETAIL_TYPE } from '#shared/events.ts';
 import { RUNTIME_CONFIG_ENV } from '../runtime-config.ts';
 import { acknowledgeNag } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
@@ -47,6 +47,7 @@ export interface InventoryProps {
 export class Inventory extends Construct {
   readonly pushStockPositions: NodeFunction;
   readonly listInventory: NodeFunction;
+  readonly releaseShippedReservations: NodeFunction;
   readonly receiveShopifyWebhook?: NodeFunction;
   readonly syncShopifyInventory?: NodeFunction;
   readonly reconcileShopifyInventory?: NodeFunction;
@@ -78,6 +79,16 @@ export class Inventory extends Construct {
       '/api/inventory/positions',
       props.authorizer,
     );
+
+    this.releaseShippedReservations = recording(
+      'ReleaseShippedReservations',
+      'functions/inventory/release-shipped-reservations.ts',
+      'ShipmentConfirmed: the shipped eaches leave their POs’ reservations, once per shipment',
+    );
+    this.releaseShippedReservations.onEvent('ShipmentConfirmed', props.eventBus, {
+      source: [EVENT_SOURCE.shipments],
+      detailType: [DETAIL_TYPE.shipmentConfirmed],
+    });
 
     this.listInventory = new NodeFunction(this, 'ListInventory', {
       entry: 'functions/console-api/list-inventory.ts',

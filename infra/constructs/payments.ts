@@ -5,6 +5,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RuntimeConfig } from '#shared/config/runtime.ts';
+import { DETAIL_TYPE, EVENT_SOURCE } from '#shared/events.ts';
 import { REMITTANCE_INBOX_PREFIX } from '#shared/use-cases/payments/import-remittance.ts';
 import { RUNTIME_CONFIG_ENV } from '../runtime-config.ts';
 import { NodeFunction } from './node-function.ts';
@@ -69,7 +70,8 @@ export class Payments extends Construct {
     this.checkOverdueInvoices = new NodeFunction(this, 'CheckOverdueInvoices', {
       entry: 'functions/payments/check-overdue.ts',
       serviceName: 'payments',
-      description: 'Open receivables past their due date: invoices unpaid past terms announced once',
+      description:
+        'InvoiceAccepted registers the receivable; scheduled: invoices unpaid past terms announced once',
       timeout: Duration.minutes(5),
     });
     const overdue = this.checkOverdueInvoices;
@@ -81,6 +83,11 @@ export class Payments extends Construct {
       prefix: shipmentArchivePrefixes().audit,
     });
     overdue.runOnSchedule('Schedule', props.checkOverdueSchedule ?? 'rate(1 day)');
+    // An accepted invoice is a receivable from then on, paid or not (one conditional put).
+    overdue.onEvent('InvoiceAccepted', props.eventBus, {
+      source: [EVENT_SOURCE.invoices],
+      detailType: [DETAIL_TYPE.invoiceAccepted],
+    });
 
     const reader = (fnId: string, entry: string, description: string) => {
       const f = new NodeFunction(this, fnId, {

@@ -20,7 +20,12 @@ const recordSchema: z.ZodType<InventoryRecord> = z.object({
   sku: z.string(),
   revision: z.number().int(),
   locations: z.record(z.string(), z.object({ onHand: z.number(), asOf: z.string() })),
-  amazon: z.record(z.string(), commitment),
+  amazon: z.record(
+    z.string(),
+    commitment.extend({
+      shipped: z.record(z.string(), z.object({ quantity: z.number(), at: z.string() })).optional(),
+    }),
+  ),
   shopify: z.object({
     orders: z.record(
       z.string(),

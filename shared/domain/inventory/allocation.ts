@@ -28,6 +28,12 @@ export interface Commitment {
   readonly releasedAt?: string;
 }
 
+/** A PO's reservation of this SKU, with what shipments took of it (by shipment id, each once). */
+export interface AmazonCommitment extends Commitment {
+  /** Eaches each confirmed shipment took and when it left: they count until the ERP counts after that. */
+  readonly shipped?: Readonly<Record<string, { readonly quantity: number; readonly at: string }>>;
+}
+
 /** A Shopify order's commitment to this SKU, with the refunds applied to it (by refund id). */
 export interface OrderCommitment extends Commitment {
   /** Refunded eaches by refund id: a refund delivered twice is applied once. */
@@ -50,7 +56,7 @@ export interface InventoryRecord {
   readonly revision: number;
   readonly locations: Readonly<Record<string, { readonly onHand: number; readonly asOf: string }>>;
   /** Reservations for accepted PO lines, by PO number. */
-  readonly amazon: Readonly<Record<string, Commitment>>;
+  readonly amazon: Readonly<Record<string, AmazonCommitment>>;
   readonly shopify: {
     readonly orders: Readonly<Record<string, OrderCommitment>>;
     /** What Shopify shows as `available` now, as far as we know (the `changeFromQuantity` of the next push). */
@@ -148,7 +154,11 @@ export interface Allocation {
   readonly safetyStock: number;
   /** Oldest location count: commitments released before it are in the ERP's count already. */
   readonly countedAt?: string;
-  readonly amazon: { readonly reserved: number; readonly available: number };
+  /**
+   * `reserved`: eaches held for PO lines not shipped yet; `shipped`: eaches shipped against POs
+   * that the ERP's counts still include (they count until every location is counted after).
+   */
+  readonly amazon: { readonly reserved: number; readonly shipped: number; readonly available: number };
   readonly shopify: {
     readonly committed: number;
     readonly unseen: number;
@@ -162,6 +172,23 @@ export interface Allocation {
 
 function stillCounts(c: Commitment, countedAt: string | undefined): boolean {
   return !c.releasedAt || !countedAt || c.releasedAt > countedAt;
+}
+
+/** Eaches a PO still holds that no shipment took (nothing once the whole PO was marked shipped). */
+function openQuantity(c: AmazonCommitment): number {
+  if (c.releasedAt) return 0;
+  const shipped = Object.values(c.shipped ?? {}).reduce((s, x) => s + x.quantity, 0);
+  return Math.max(0, c.quantity - shipped);
+}
+
+/** Eaches that left the dock against a PO and are still in the ERP's count (shipped after `countedAt`). */
+function shippedNotCounted(c: AmazonCommitment, countedAt: string | undefined): number {
+  const after = (at: string) => !countedAt || at > countedAt;
+  const byShipment = Object.values(c.shipped ?? {})
+    .filter((x) => after(x.at))
+    .reduce((s, x) => s + x.quantity, 0);
+  if (!c.releasedAt || !after(c.releasedAt)) return byShipment;
+  return Math.max(byShipment, c.quantity);
 }
 
 /** Eaches of an order commitment after refunds (a cancelled order holds nothing). */
@@ -184,20 +211,21 @@ export function allocate(record: InventoryRecord, rules: AllocationRules): Alloc
   const counts = Object.values(record.locations);
   const onHand = counts.reduce((s, l) => s + Math.max(0, l.onHand), 0);
   const countedAt = counts.length ? counts.map((l) => l.asOf).sort()[0] : undefined;
-  const reserved = Object.values(record.amazon)
-    .filter((c) => stillCounts(c, countedAt))
-    .reduce((s, c) => s + c.quantity, 0);
+  const reserved = Object.values(record.amazon).reduce((s, c) => s + openQuantity(c), 0);
+  const shipped = Object.values(record.amazon).reduce((s, c) => s + shippedNotCounted(c, countedAt), 0);
+  // Amazon's hold on the sellable units: what is reserved and what left but is still counted.
+  const held = reserved + shipped;
   const committed = Object.values(record.shopify.orders)
     .filter((c) => stillCounts(c, countedAt))
     .reduce((s, c) => s + orderQuantity(c), 0);
   const unseen = record.shopify.unseen;
   const exposed = Math.max(record.shopify.exposed, record.shopify.raising ?? 0);
   const sellable = Math.max(0, onHand - rule.safetyStock);
-  const free = Math.max(0, sellable - reserved - committed - unseen);
+  const free = Math.max(0, sellable - held - committed - unseen);
 
   const amazonLimit = limitOf(rule.amazon, sellable);
   const shopifyLimit = limitOf(rule.shopify, sellable);
-  const amazonRoom = Math.max(0, amazonLimit - reserved);
+  const amazonRoom = Math.max(0, amazonLimit - held);
   const shopifyRoom = Math.max(0, shopifyLimit - committed - unseen);
   const amazonFirst = (rule.amazon.priority ?? 50) < (rule.shopify.priority ?? 50);
   const shopifyFirst = (rule.shopify.priority ?? 50) < (rule.amazon.priority ?? 50);
@@ -213,7 +241,7 @@ export function allocate(record: InventoryRecord, rules: AllocationRules): Alloc
     onHand,
     safetyStock: rule.safetyStock,
     ...(countedAt ? { countedAt } : {}),
-    amazon: { reserved, available: amazonAvailable },
+    amazon: { reserved, shipped, available: amazonAvailable },
     shopify: { committed, unseen, exposed, target },
     idle,
   };
@@ -255,9 +283,16 @@ function pruneReleased(record: InventoryRecord): InventoryRecord {
   const countedAt = counts.map((l) => l.asOf).sort()[0] ?? '';
   const keep = <C extends Commitment>(m: Readonly<Record<string, C>>) =>
     Object.fromEntries(Object.entries(m).filter(([, c]) => stillCounts(c, countedAt)));
+  // A PO's reservation goes once nothing of it is open and everything it shipped is counted; until
+  // then its shipments stay, so a redelivered confirmation is recognised.
+  const amazon = Object.fromEntries(
+    Object.entries(record.amazon).filter(
+      ([, c]) => openQuantity(c) > 0 || shippedNotCounted(c, countedAt) > 0 || (!c.shipped && !c.releasedAt),
+    ),
+  );
   return {
     ...record,
-    amazon: keep(record.amazon),
+    amazon,
     shopify: { ...record.shopify, orders: keep(record.shopify.orders) },
   };
 }
@@ -302,6 +337,37 @@ export function markShipped(
     ...record,
     amazon: { ...record.amazon, [purchaseOrderNumber]: { ...held, releasedAt: shippedAt } },
     updatedAt: at,
+  };
+}
+
+/** What applying a shipment to a PO's reservation did. */
+export type ShipmentOutcome = 'shipped' | 'replay' | 'unreserved';
+
+/**
+ * A confirmed shipment took `quantity` eaches of this SKU for a PO: they leave the PO's open
+ * reservation and count as shipped until the ERP counts after `shippedAt`. Once per shipment id:
+ * a redelivered confirmation is a `replay` and changes nothing; a PO that holds nothing of this
+ * SKU (never reserved, or gone) is `unreserved`.
+ */
+export function shipFromReservation(
+  record: InventoryRecord,
+  purchaseOrderNumber: string,
+  shipment: { shipmentId: string; quantity: number; shippedAt: string },
+  at: string,
+): { outcome: ShipmentOutcome; next?: InventoryRecord } {
+  const held = record.amazon[purchaseOrderNumber];
+  if (!held) return { outcome: 'unreserved' };
+  if (held.releasedAt || held.shipped?.[shipment.shipmentId]) return { outcome: 'replay' };
+  const next: AmazonCommitment = {
+    ...held,
+    shipped: {
+      ...held.shipped,
+      [shipment.shipmentId]: { quantity: shipment.quantity, at: shipment.shippedAt },
+    },
+  };
+  return {
+    outcome: 'shipped',
+    next: { ...record, amazon: { ...record.amazon, [purchaseOrderNumber]: next }, updatedAt: at },
   };
 }
 
