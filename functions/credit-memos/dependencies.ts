@@ -8,10 +8,10 @@ import { DynamoDbPurchaseOrderReader } from '#shared/aws/dynamodb-catalog.ts';
 import {
   DynamoDbApprovalStore,
   DynamoDbCreditMemoStore,
-  DynamoDbCreditNoteNumbers,
   DynamoDbInvoiceLookup,
   DynamoDbReturnStatusStore,
 } from '#shared/aws/dynamodb-credit-memos.ts';
+import { DynamoDbNumberSeries } from '#shared/aws/dynamodb-number-series.ts';
 import { JsonSecret } from '#shared/aws/secrets.ts';
 import { sesApprovalEmailSender } from '#shared/aws/ses-email.ts';
 import { slackApprovalSender } from '#shared/aws/slack-web-api.ts';
@@ -33,6 +33,23 @@ export const approvalLinkKeySchema = z.looseObject({
 });
 /** The SlackCredentials secret: the bot token (chat.postMessage) and the app's signing secret. */
 export const slackCredentialsSchema = z.looseObject({ botToken: z.string(), signingSecret: z.string() });
+
+/**
+ * The credit notes' series: invoicing's legal entity and number prefix (`ACME-CN-000001`), the
+ * same derivation as infra/runtime-config.ts when the config has no invoices section.
+ */
+export function creditNoteSeriesOf(
+  invoices: { legalEntity: string; numberPrefix: string } | undefined,
+  remitToPartyId: string,
+): { legalEntity: string; prefix: string } {
+  if (invoices) return { legalEntity: invoices.legalEntity, prefix: invoices.numberPrefix };
+  const prefix =
+    remitToPartyId
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '')
+      .slice(0, 10) || 'INV';
+  return { legalEntity: remitToPartyId, prefix };
+}
 
 /** Longest a credit-memo function runs; the outbox lease outlasts it. */
 const FUNCTION_TIMEOUT_MS = 60_000;
@@ -109,7 +126,8 @@ export function creditMemoDependencies(env: NodeJS.ProcessEnv = process.env) {
     returnStatuses: new DynamoDbReturnStatusStore(table),
     orders: new DynamoDbPurchaseOrderReader(table),
     invoices: new DynamoDbInvoiceLookup(table),
-    numbers: new DynamoDbCreditNoteNumbers(table),
+    numbers: new DynamoDbNumberSeries(table),
+    creditNoteSeries: creditNoteSeriesOf(config.invoices, remit.partyId),
     outbox,
     audit,
     archive,

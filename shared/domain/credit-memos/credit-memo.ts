@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import type { TaxDetails } from '../../sp-api/schemas/invoices.ts';
 import {
   addMoney,
   compareMoney,
@@ -114,6 +115,8 @@ export const creditMemoRecordSchema = z.object({
     })
     .optional(),
   creditNoteNumber: z.string().optional(),
+  /** The number's slot in invoicing's credit-note series (`CN`); absent on memos numbered before it. */
+  creditNoteSequence: z.number().int().min(1).optional(),
   filing: z.enum(['api', 'vendor-central']).optional(),
   outboxKey: z.string().optional(),
   transactionId: z.string().optional(),
@@ -167,7 +170,7 @@ export interface OriginalInvoice {
 
 /** Tax on a memo where the invoice does not say: the marketplace's standard rate (percent). */
 export interface MarketplaceTax {
-  readonly taxType: 'VAT' | 'GST';
+  readonly taxType: TaxDetails['taxType'];
   readonly rate: string;
 }
 
