@@ -32,7 +32,6 @@ import type {
  * | filing task token | `CREDITMEMO#<memoId>` / `FILINGTOKEN` | | |
  * | approval | `APPROVAL#<approvalId>` / `APPROVAL` | `APPROVALS#<state>` / `<expiresAt>#<approvalId>` | |
  * | return status | `RETURN#<vendor>#<reference>` / `STATUS` | | |
- * | credit-note counter | `CREDITNOTESEQ#<vendor>#<marketplace>` / `SEQ` | | |
  *
  * The invoice is read, never written, in the invoicing capability's shape: `INVOICE#<number>` /
  * `INVOICE`, and the PO's pointer `PO#<po>` / `INVOICE#<number>`.
