@@ -20,6 +20,7 @@ import { outboxWriterEnvironment } from '#shared/aws/writer-environment.ts';
 import { readEnvJson } from '#shared/config/env-json.ts';
 import { creditMemosConfigSchema } from '#shared/config/runtime.ts';
 import { ConfigurationError, ValidationError } from '#shared/errors.ts';
+import type { InvoicePartyIdentification } from '#shared/sp-api/schemas/common.ts';
 import { makeVendorInvoicesApi } from '#shared/sp-api/vendor-invoices.ts';
 import { makeVendorTransactionsApi } from '#shared/sp-api/vendor-transactions.ts';
 import type { CreditMemoDeps } from '#shared/use-cases/credit-memos/ports.ts';
@@ -49,6 +50,39 @@ export function creditNoteSeriesOf(
       .replace(/[^A-Z0-9]/g, '')
       .slice(0, 10) || 'INV';
   return { legalEntity: remitToPartyId, prefix };
+}
+
+/** The vendor's default ship-from party as an invoice party. */
+function shipFromOf(
+  party:
+    | {
+        partyId: string;
+        address: {
+          name: string;
+          addressLine1: string;
+          addressLine2?: string | undefined;
+          city: string;
+          stateOrRegion?: string | undefined;
+          postalCode: string;
+          countryCode: string;
+        };
+      }
+    | undefined,
+): InvoicePartyIdentification | undefined {
+  if (!party) return undefined;
+  const a = party.address;
+  return {
+    partyId: party.partyId,
+    address: {
+      name: a.name,
+      addressLine1: a.addressLine1,
+      ...(a.addressLine2 ? { addressLine2: a.addressLine2 } : {}),
+      city: a.city,
+      ...(a.stateOrRegion ? { stateOrRegion: a.stateOrRegion } : {}),
+      postalOrZipCode: a.postalCode,
+      countryCode: a.countryCode,
+    },
+  };
 }
 
 /** Longest a credit-memo function runs; the outbox lease outlasts it. */
@@ -173,6 +207,7 @@ export function creditMemoDependencies(env: NodeJS.ProcessEnv = process.env) {
           }
         : {}),
     },
+    shipFrom: shipFromOf(config.shipments?.shipFrom[0]),
     randomId: () => randomBytes(18).toString('base64url'),
   };
   return { deps, config, clock, s3: base.s3, slackSecret, linkKeys };

@@ -46,6 +46,9 @@ export function buildCreditNoteRequest(input: {
   date: string;
   remitTo: InvoicePartyIdentification;
   billTo?: InvoicePartyIdentification | undefined;
+  /** Where the credited goods were shipped to (the PO's ship-to) and from (the vendor's warehouse). */
+  shipTo?: InvoicePartyIdentification | undefined;
+  shipFrom?: InvoicePartyIdentification | undefined;
   /** Tax type of the marketplace for the line and header tax details; none where no tax is charged. */
   taxType: TaxDetails['taxType'] | undefined;
   /**
@@ -95,6 +98,8 @@ export function buildCreditNoteRequest(input: {
         date: input.date,
         remitToParty: input.remitTo,
         ...(input.billTo ? { billToParty: input.billTo } : {}),
+        ...(input.shipTo ? { shipToParty: input.shipTo } : {}),
+        ...(input.shipFrom ? { shipFromParty: input.shipFrom } : {}),
         invoiceTotal: money(totals.total),
         ...(taxType
           ? {

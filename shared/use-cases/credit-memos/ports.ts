@@ -152,6 +152,8 @@ export interface CreditMemoDeps {
   readonly accountOf: (vendorCode: string) => string;
   /** The vendor's remit-to party (config `parties.remitTo`). */
   readonly remitTo: InvoicePartyIdentification;
+  /** The vendor's default ship-from party (config `parties.shipFrom[0]`): the credit note's ship-from. */
+  readonly shipFrom?: InvoicePartyIdentification | undefined;
   /** Random opaque ids (approval ids): 128 bits or more. */
   readonly randomId: () => string;
 }

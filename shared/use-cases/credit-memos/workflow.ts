@@ -419,7 +419,9 @@ export function makeCreditMemoWorkflow(deps: CreditMemoDeps) {
       memo.request.kind === 'return'
         ? memo.request.detail.items.find((i) => i.purchaseOrderNumber)?.purchaseOrderNumber
         : memo.lines?.[0]?.purchaseOrderNumber;
-    const billTo = order ? (await deps.orders.get(order))?.order.orderDetails?.billToParty : undefined;
+    const details = order ? (await deps.orders.get(order))?.order.orderDetails : undefined;
+    const billTo = details?.billToParty;
+    const shipTo = details?.shipToParty;
     const build = (number: string): Built => {
       const payload = buildCreditNoteRequest({
         memo,
@@ -427,6 +429,8 @@ export function makeCreditMemoWorkflow(deps: CreditMemoDeps) {
         date: at,
         remitTo: deps.remitTo,
         billTo: billTo ? invoicePartyOf(billTo) : undefined,
+        shipTo: shipTo ? invoicePartyOf(shipTo) : undefined,
+        shipFrom: deps.shipFrom,
         taxType: rule?.tax?.taxType ?? 'VAT',
         taxRates: rule ? allowedTaxRates(rule) : [],
       });
