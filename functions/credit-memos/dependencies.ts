@@ -8,10 +8,10 @@ import { DynamoDbPurchaseOrderReader } from '#shared/aws/dynamodb-catalog.ts';
 import {
   DynamoDbApprovalStore,
   DynamoDbCreditMemoStore,
-  DynamoDbCreditNoteNumbers,
   DynamoDbInvoiceLookup,
   DynamoDbReturnStatusStore,
 } from '#shared/aws/dynamodb-credit-memos.ts';
+import { DynamoDbNumberSeries } from '#shared/aws/dynamodb-number-series.ts';
 import { JsonSecret } from '#shared/aws/secrets.ts';
 import { sesApprovalEmailSender } from '#shared/aws/ses-email.ts';
 import { slackApprovalSender } from '#shared/aws/slack-web-api.ts';
@@ -20,6 +20,7 @@ import { outboxWriterEnvironment } from '#shared/aws/writer-environment.ts';
 import { readEnvJson } from '#shared/config/env-json.ts';
 import { creditMemosConfigSchema } from '#shared/config/runtime.ts';
 import { ConfigurationError, ValidationError } from '#shared/errors.ts';
+import type { InvoicePartyIdentification } from '#shared/sp-api/schemas/common.ts';
 import { makeVendorInvoicesApi } from '#shared/sp-api/vendor-invoices.ts';
 import { makeVendorTransactionsApi } from '#shared/sp-api/vendor-transactions.ts';
 import type { CreditMemoDeps } from '#shared/use-cases/credit-memos/ports.ts';
@@ -33,6 +34,56 @@ export const approvalLinkKeySchema = z.looseObject({
 });
 /** The SlackCredentials secret: the bot token (chat.postMessage) and the app's signing secret. */
 export const slackCredentialsSchema = z.looseObject({ botToken: z.string(), signingSecret: z.string() });
+
+/**
+ * The credit notes' series: invoicing's legal entity and number prefix (`ACME-CN-000001`), the
+ * same derivation as infra/runtime-config.ts when the config has no invoices section.
+ */
+export function creditNoteSeriesOf(
+  invoices: { legalEntity: string; numberPrefix: string } | undefined,
+  remitToPartyId: string,
+): { legalEntity: string; prefix: string } {
+  if (invoices) return { legalEntity: invoices.legalEntity, prefix: invoices.numberPrefix };
+  const prefix =
+    remitToPartyId
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '')
+      .slice(0, 10) || 'INV';
+  return { legalEntity: remitToPartyId, prefix };
+}
+
+/** The vendor's default ship-from party as an invoice party. */
+function shipFromOf(
+  party:
+    | {
+        partyId: string;
+        address: {
+          name: string;
+          addressLine1: string;
+          addressLine2?: string | undefined;
+          city: string;
+          stateOrRegion?: string | undefined;
+          postalCode: string;
+          countryCode: string;
+        };
+      }
+    | undefined,
+): InvoicePartyIdentification | undefined {
+  if (!party) return undefined;
+  const a = party.address;
+  return {
+    partyId: party.partyId,
+    address: {
+      name: a.name,
+      addressLine1: a.addressLine1,
+      ...(a.addressLine2 ? { addressLine2: a.addressLine2 } : {}),
+      city: a.city,
+      ...(a.stateOrRegion ? { stateOrRegion: a.stateOrRegion } : {}),
+      postalOrZipCode: a.postalCode,
+      countryCode: a.countryCode,
+    },
+  };
+}
 
 /** Longest a credit-memo function runs; the outbox lease outlasts it. */
 const FUNCTION_TIMEOUT_MS = 60_000;
@@ -109,7 +160,8 @@ export function creditMemoDependencies(env: NodeJS.ProcessEnv = process.env) {
     returnStatuses: new DynamoDbReturnStatusStore(table),
     orders: new DynamoDbPurchaseOrderReader(table),
     invoices: new DynamoDbInvoiceLookup(table),
-    numbers: new DynamoDbCreditNoteNumbers(table),
+    numbers: new DynamoDbNumberSeries(table),
+    creditNoteSeries: creditNoteSeriesOf(config.invoices, remit.partyId),
     outbox,
     audit,
     archive,
@@ -155,6 +207,7 @@ export function creditMemoDependencies(env: NodeJS.ProcessEnv = process.env) {
           }
         : {}),
     },
+    shipFrom: shipFromOf(config.shipments?.shipFrom[0]),
     randomId: () => randomBytes(18).toString('base64url'),
   };
   return { deps, config, clock, s3: base.s3, slackSecret, linkKeys };

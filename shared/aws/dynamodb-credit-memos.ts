@@ -5,7 +5,6 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
-  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { type ApprovalRecord, approvalRecordSchema } from '../domain/approvals/approval.ts';
@@ -18,7 +17,6 @@ import {
 import type {
   ApprovalStore,
   CreditMemoStore,
-  CreditNoteNumbers,
   InvoiceLookup,
   Page,
   ReturnStatusStore,
@@ -34,7 +32,6 @@ import type {
  * | filing task token | `CREDITMEMO#<memoId>` / `FILINGTOKEN` | | |
  * | approval | `APPROVAL#<approvalId>` / `APPROVAL` | `APPROVALS#<state>` / `<expiresAt>#<approvalId>` | |
  * | return status | `RETURN#<vendor>#<reference>` / `STATUS` | | |
- * | credit-note counter | `CREDITNOTESEQ#<vendor>#<marketplace>` / `SEQ` | | |
  *
  * The invoice is read, never written, in the invoicing capability's shape: `INVOICE#<number>` /
  * `INVOICE`, and the PO's pointer `PO#<po>` / `INVOICE#<number>`.
@@ -353,29 +350,6 @@ export class DynamoDbReturnStatusStore implements ReturnStatusStore {
     const status = res.Item?.status?.S;
     const reportedAt = res.Item?.reportedAt?.S;
     return status && reportedAt ? { status, reportedAt } : undefined;
-  }
-}
-
-/**
- * Credit-note numbers from one atomic counter per vendor code and marketplace
- * (`ACMEDE-DE-CN-000001`): unique and never reused. A number taken by a run that then dies is
- * skipped, not reused — the seam where invoicing's gap-free series (void on abandon) plugs in.
- */
-export class DynamoDbCreditNoteNumbers implements CreditNoteNumbers {
-  constructor(private readonly table: Table) {}
-
-  async next(vendorCode: string, marketplace: string): Promise<string> {
-    const res = await this.table.client.send(
-      new UpdateItemCommand({
-        TableName: this.table.tableName,
-        Key: { pk: s(`CREDITNOTESEQ#${vendorCode}#${marketplace}`), sk: s('SEQ') },
-        UpdateExpression: 'ADD seq :one',
-        ExpressionAttributeValues: { ':one': { N: '1' } },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    const seq = Number(res.Attributes?.seq?.N ?? '0');
-    return `${vendorCode}-${marketplace}-CN-${String(seq).padStart(6, '0')}`;
   }
 }
 

@@ -1,7 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_SLACK_CREDENTIALS } from '#infra/constructs/credit-memos.ts';
+import { DynamoDbNumberSeries } from '#shared/aws/dynamodb-number-series.ts';
+import { CREDIT_NOTE_SERIES, formatInvoiceNumber } from '#shared/domain/invoices/numbering.ts';
 import type { PurchaseOrder } from '#shared/sp-api/schemas/orders.ts';
 import {
   api,
@@ -264,10 +267,12 @@ describe('credit memos on the local system', () => {
 
   it("fails the memo with Amazon's reason when Amazon refuses the credit note", async () => {
     // Amazon already has a credit note with the number this memo will get: it refuses a reused number.
-    const taken = system.sandbox
-      .invoices()
-      .map((r) => Number(/ACMEDE-DE-CN-(\d+)/.exec(r.invoice.id)?.[1] ?? 0));
-    const next = `ACMEDE-DE-CN-${String(Math.max(0, ...taken) + 1).padStart(6, '0')}`;
+    // Credit-note numbers come from invoicing's gap-free series CN of the legal entity (ACMEREMIT).
+    const seriesPk = DynamoDbNumberSeries.pk('ACMEREMIT', CREDIT_NOTE_SERIES);
+    const taken = (await tableItems(system))
+      .filter((i) => i.pk?.S === seriesPk)
+      .map((i) => Number(i.sequence?.N ?? 0));
+    const next = formatInvoiceNumber('ACME', CREDIT_NOTE_SERIES, Math.max(0, ...taken) + 1);
     const template = system.sandbox.invoices().find((r) => r.invoice.invoiceType === 'CreditNote')!.invoice;
     await submitToSandbox(system, { invoices: [{ ...template, id: next }] });
     await api(
@@ -299,7 +304,28 @@ describe('credit memos on the local system', () => {
     const memoId = 'RET-ACMEUS-RN-IT-US';
     const memo = await waitForMemo(system, memoId, 'awaiting-filing');
     expect(memo).toMatchObject({ filing: 'vendor-central' });
-    expect(String(memo.documentKey)).toMatch(/^documents\/creditMemos\/vendorCentral\/dt=.*\.html$/);
+    expect(String(memo.documentKey)).toMatch(
+      /^documents\/creditMemos\/vendorCentral\/dt=.*\/ACME-CN-\d{6}\.pdf$/,
+    );
+    const archived = await new S3Client({
+      endpoint: system.runtime.endpoints.s3,
+      region: system.runtime.env.AWS_REGION ?? 'us-east-1',
+      forcePathStyle: true,
+      credentials: {
+        accessKeyId: system.runtime.env.AWS_ACCESS_KEY_ID ?? 'local',
+        secretAccessKey: system.runtime.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      },
+    }).send(
+      new GetObjectCommand({
+        Bucket: system.runtime.physicalName('ArchiveBucket'),
+        Key: String(memo.documentKey),
+      }),
+    );
+    const { text } = await extractText(await getDocumentProxy(await archived.Body!.transformToByteArray()), {
+      mergePages: true,
+    });
+    expect(text).toContain(`Credit note number: ${memo.creditNoteNumber}`);
+    expect(text).toContain('Return reference: RN-IT-US');
     expect(system.sandbox.invoices().some((r) => r.invoice.id === memo.creditNoteNumber)).toBe(false);
     const filed = await api(system, 'POST', `/api/credit-memos/${memoId}/filing`, {
       vendorCentralReference: 'VC-CM-7781',

@@ -2,6 +2,7 @@ import type { ManualClock } from '#shared/clock.ts';
 import type { ApprovalRecord } from '#shared/domain/approvals/approval.ts';
 import type { AuditEvent } from '#shared/domain/audit.ts';
 import type { CreditMemoRecord } from '#shared/domain/credit-memos/credit-memo.ts';
+import type { ArchiveObject } from '#shared/use-cases/archive/ports.ts';
 import type {
   ApprovalStore,
   CreditMemoDeps,
@@ -12,6 +13,7 @@ import type {
 import { makeOutbox } from '#shared/use-cases/outbox/outbox.ts';
 import type { ArchiveDocument, SendRequest } from '#shared/use-cases/outbox/ports.ts';
 import { RecordingPublisher } from './fakes.ts';
+import { InMemoryNumberSeries } from './invoice-fakes.ts';
 import { InMemoryOutboxStore } from './outbox-fakes.ts';
 
 /** Memos in memory, conditional on revision like DynamoDbCreditMemoStore. */
@@ -133,11 +135,16 @@ export function fakeCreditMemoDeps(clock: ManualClock) {
       return status ? { status, reportedAt: clock.now().toISOString() } : undefined;
     },
   };
+  const objects: ArchiveObject[] = [];
   const archive = {
     async putDocument(d: ArchiveDocument) {
       archived.push(d);
     },
+    async putObject(o: ArchiveObject) {
+      objects.push(o);
+    },
   };
+  const numbers = new InMemoryNumberSeries();
   const auditTrail = {
     async record(e: AuditEvent) {
       audit.push(e);
@@ -187,11 +194,8 @@ export function fakeCreditMemoDeps(clock: ManualClock) {
         return undefined;
       },
     },
-    numbers: {
-      async next(v, m) {
-        return `${v}-${m}-CN-000001`;
-      },
-    },
+    numbers,
+    creditNoteSeries: { legalEntity: 'ACMEREMIT', prefix: 'ACME' },
     outbox,
     audit: auditTrail,
     archive,
@@ -220,5 +224,5 @@ export function fakeCreditMemoDeps(clock: ManualClock) {
     remitTo: { partyId: 'ACMEREMIT' },
     randomId: () => `approval-id-${String(++ids).padStart(8, '0')}`,
   };
-  return { deps, memos, approvals, callbacks, audit, archived, sent, events, statuses };
+  return { deps, memos, approvals, callbacks, audit, archived, objects, numbers, sent, events, statuses };
 }

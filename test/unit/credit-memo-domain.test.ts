@@ -69,11 +69,22 @@ describe('credit memo lines and policy', () => {
         quantity: 2,
         netCost: '12.45',
         taxAmount: '4.73',
+        // The invoice was taxed at the standard 19 %: the line states the rate Amazon checks it by.
+        taxRate: '19',
         lineNet: '24.90',
       },
     ]);
     expect(memo.totals).toEqual({ net: '24.90', tax: '4.73', total: '29.63' });
     expect(memo.referenceInvoiceNumber).toBe('ACME-DE-2026-004711');
+    // An invoice taxed at another rate (7 %: 8.72 on 124.50) is mirrored per unit, with no rate claimed.
+    const reduced = computeReturnMemo({
+      detail,
+      orders: new Map([['4Z32PABC', poLines]]),
+      invoices: new Map([['4Z32PABC', { ...invoice, lines: [{ ...invoice.lines[0]!, taxAmount: '8.72' }] }]]),
+      tax,
+    });
+    expect(reduced.lines[0]).toMatchObject({ taxAmount: '1.74', lineNet: '24.90' });
+    expect(reduced.lines[0]?.taxRate).toBeUndefined();
     expect(decidePolicy(memo, 'EUR', policy)).toMatchObject({ decision: 'auto-approve' });
   });
 

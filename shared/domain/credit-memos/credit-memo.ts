@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import type { TaxDetails } from '../../sp-api/schemas/invoices.ts';
 import {
   addMoney,
   compareMoney,
@@ -114,6 +115,8 @@ export const creditMemoRecordSchema = z.object({
     })
     .optional(),
   creditNoteNumber: z.string().optional(),
+  /** The number's slot in invoicing's credit-note series (`CN`); absent on memos numbered before it. */
+  creditNoteSequence: z.number().int().min(1).optional(),
   filing: z.enum(['api', 'vendor-central']).optional(),
   outboxKey: z.string().optional(),
   transactionId: z.string().optional(),
@@ -167,7 +170,7 @@ export interface OriginalInvoice {
 
 /** Tax on a memo where the invoice does not say: the marketplace's standard rate (percent). */
 export interface MarketplaceTax {
-  readonly taxType: 'VAT' | 'GST';
+  readonly taxType: TaxDetails['taxType'];
   readonly rate: string;
 }
 
@@ -190,14 +193,27 @@ function lineTax(
   currency: string,
 ): { amount: Money; rate?: string } {
   if (invoiceLine && invoiceLine.quantity > 0) {
-    // Tax per unit as invoiced, for the returned units: the memo mirrors the invoice exactly.
+    // Tax per unit as invoiced, for the returned units: the memo mirrors the invoice.
     const invoiced = parseMoney(invoiceLine.taxAmount, currency);
     const perUnitTimesQty = multiplyMoney(invoiced, qty);
-    return { amount: divideRounded(perUnitTimesQty, invoiceLine.quantity) };
+    const mirrored = divideRounded(perUnitTimesQty, invoiceLine.quantity);
+    if (!tax) return { amount: mirrored };
+    // Where the invoice was taxed at the marketplace's rate (the split differs by rounding only:
+    // at most a minor unit per unit returned), the credit note states that rate and its tax on
+    // the credited net, the amount Amazon checks a line against (invoicing's tax.lineAmount).
+    const atRate = atRateOf(net, tax, currency);
+    const diff = addMoney(atRate.amount, { ...mirrored, units: -mirrored.units });
+    const minor = { units: BigInt(Math.max(1, qty)), scale: atRate.amount.scale, currency };
+    const distance = diff.units < 0n ? { ...diff, units: -diff.units } : diff;
+    return compareMoney(distance, minor) <= 0 ? atRate : { amount: mirrored };
   }
   if (!tax) return { amount: zeroMoney(currency) };
+  return atRateOf(net, tax, currency);
+}
+
+/** net × rate / 100, rounded half-up to the currency's minor unit. */
+function atRateOf(net: Money, tax: MarketplaceTax, currency: string): { amount: Money; rate: string } {
   const rate = parseDecimal(tax.rate);
-  // net × rate / 100, rounded half-up to the currency's minor unit.
   const product = { units: net.units * rate.units, scale: net.scale + rate.scale + 2, currency };
   return { amount: roundToMinor(product), rate: tax.rate };
 }

@@ -1,7 +1,15 @@
 import type { InvoicePartyIdentification, PartyIdentification } from '../../sp-api/schemas/common.ts';
-import { type SubmitInvoicesRequest, submitInvoicesRequestSchema } from '../../sp-api/schemas/invoices.ts';
+import {
+  type SubmitInvoicesRequest,
+  submitInvoicesRequestSchema,
+  type TaxDetails,
+} from '../../sp-api/schemas/invoices.ts';
 import { parseOrThrow } from '../../validation.ts';
-import type { CreditMemoRecord } from './credit-memo.ts';
+import { percentOf } from '../invoices/invoice-payload.ts';
+import { renderInvoicePdf } from '../invoices/invoice-pdf.ts';
+import { allowedTaxRates, marketplaceRule } from '../invoices/marketplace-rules.ts';
+import { compareMoney, parseMoney, subtractMoney } from '../money.ts';
+import type { CreditMemoRecord, MarketplaceTax } from './credit-memo.ts';
 
 /**
  * The credit note for a memo: the `submitInvoices` body (invoiceType `CreditNote`) where Amazon
@@ -10,49 +18,19 @@ import type { CreditMemoRecord } from './credit-memo.ts';
  */
 
 /**
- * Marketplaces whose credit notes Amazon accepts through `submitInvoices` (notes/domain.md 1.4:
- * "submit credit notes in ES, IN, IE, ZA, BE, FR, EG, PL, NL, GB, DE, SE, SA, and IT"; our config
- * spells Great Britain `UK`). A small constant until the invoicing capability's marketplace table
- * (`creditNoteAccepted`) replaces it.
+ * How a memo reaches Amazon in a marketplace: through `submitInvoices` where invoicing's
+ * marketplace table says Amazon accepts credit notes (`creditNoteAccepted`), in Vendor Central
+ * elsewhere — and for a marketplace the table does not know.
  */
-export const CREDIT_NOTE_MARKETPLACES: ReadonlySet<string> = new Set([
-  'ES',
-  'IN',
-  'IE',
-  'ZA',
-  'BE',
-  'FR',
-  'EG',
-  'PL',
-  'NL',
-  'UK',
-  'GB',
-  'DE',
-  'SE',
-  'SA',
-  'IT',
-]);
-
-/** How a memo reaches Amazon in a marketplace. */
 export function filingOf(marketplace: string): 'api' | 'vendor-central' {
-  return CREDIT_NOTE_MARKETPLACES.has(marketplace.toUpperCase()) ? 'api' : 'vendor-central';
+  return marketplaceRule(marketplace)?.creditNoteAccepted ? 'api' : 'vendor-central';
 }
 
-/** Standard tax of a credit note where the invoice gives none (percent, as Amazon's `taxRate`). */
-export const STANDARD_TAX: Readonly<Record<string, { taxType: 'VAT' | 'GST'; rate: string }>> = {
-  DE: { taxType: 'VAT', rate: '19' },
-  FR: { taxType: 'VAT', rate: '20' },
-  IT: { taxType: 'VAT', rate: '22' },
-  ES: { taxType: 'VAT', rate: '21' },
-  NL: { taxType: 'VAT', rate: '21' },
-  BE: { taxType: 'VAT', rate: '21' },
-  PL: { taxType: 'VAT', rate: '23' },
-  SE: { taxType: 'VAT', rate: '25' },
-  IE: { taxType: 'VAT', rate: '23' },
-  UK: { taxType: 'VAT', rate: '20' },
-  GB: { taxType: 'VAT', rate: '20' },
-  IN: { taxType: 'GST', rate: '18' },
-};
+/** Tax of a credit note where the invoice gives none: the marketplace's standard rate from the table. */
+export function memoTaxOf(marketplace: string): MarketplaceTax | undefined {
+  const tax = marketplaceRule(marketplace)?.tax;
+  return tax ? { taxType: tax.taxType, rate: tax.standardRate } : undefined;
+}
 
 /**
  * The `submitInvoices` body of a memo's credit note, checked against our schema of Amazon's model
@@ -68,8 +46,16 @@ export function buildCreditNoteRequest(input: {
   date: string;
   remitTo: InvoicePartyIdentification;
   billTo?: InvoicePartyIdentification | undefined;
-  /** Tax type per marketplace for the line and header tax details. */
-  taxType: 'VAT' | 'GST';
+  /** Where the credited goods were shipped to (the PO's ship-to) and from (the vendor's warehouse). */
+  shipTo?: InvoicePartyIdentification | undefined;
+  shipFrom?: InvoicePartyIdentification | undefined;
+  /** Tax type of the marketplace for the line and header tax details; none where no tax is charged. */
+  taxType: TaxDetails['taxType'] | undefined;
+  /**
+   * The rates the marketplace allows (its row of the rules table): a line that mirrors the
+   * invoice's tax amount without a rate gets the one rate its amount matches.
+   */
+  taxRates?: readonly string[] | undefined;
 }): SubmitInvoicesRequest {
   const { memo } = input;
   const request = memo.request;
@@ -98,6 +84,12 @@ export function buildCreditNoteRequest(input: {
     ? { referenceInvoiceNumber: memo.referenceInvoiceNumber, ...details }
     : details;
   const money = (amount: string) => ({ amount, currencyCode: currency });
+  const taxType = input.taxType;
+  const rateOf = (line: (typeof lines)[number]) =>
+    line.taxRate ?? matchingRate(line.lineNet, line.taxAmount, line.quantity, currency, input.taxRates ?? []);
+  // The header's rate where every line has the same one (the document totals tax per rate).
+  const rates = new Set(lines.map(rateOf));
+  const headerRate = rates.size === 1 ? [...rates][0] : undefined;
   const body = {
     invoices: [
       {
@@ -106,10 +98,21 @@ export function buildCreditNoteRequest(input: {
         date: input.date,
         remitToParty: input.remitTo,
         ...(input.billTo ? { billToParty: input.billTo } : {}),
+        ...(input.shipTo ? { shipToParty: input.shipTo } : {}),
+        ...(input.shipFrom ? { shipFromParty: input.shipFrom } : {}),
         invoiceTotal: money(totals.total),
-        taxDetails: [
-          { taxType: input.taxType, taxAmount: money(totals.tax), taxableAmount: money(totals.net) },
-        ],
+        ...(taxType
+          ? {
+              taxDetails: [
+                {
+                  taxType,
+                  ...(headerRate ? { taxRate: headerRate } : {}),
+                  taxAmount: money(totals.tax),
+                  taxableAmount: money(totals.net),
+                },
+              ],
+            }
+          : {}),
         items: lines.map((line) => ({
           itemSequenceNumber: line.itemSequenceNumber,
           ...(line.asin ? { amazonProductIdentifier: line.asin } : {}),
@@ -117,19 +120,47 @@ export function buildCreditNoteRequest(input: {
           invoicedQuantity: { amount: line.quantity, unitOfMeasure: 'Eaches' as const, unitSize: 1 },
           netCost: money(line.netCost),
           creditNoteDetails: withInvoice,
-          taxDetails: [
-            {
-              taxType: input.taxType,
-              ...(line.taxRate ? { taxRate: line.taxRate } : {}),
-              taxAmount: money(line.taxAmount),
-              taxableAmount: money(line.lineNet),
-            },
-          ],
+          ...(taxType
+            ? {
+                taxDetails: [
+                  {
+                    taxType,
+                    ...(rateOf(line) ? { taxRate: rateOf(line) } : {}),
+                    taxAmount: money(line.taxAmount),
+                    taxableAmount: money(line.lineNet),
+                  },
+                ],
+              }
+            : {}),
         })),
       },
     ],
   };
   return parseOrThrow(submitInvoicesRequestSchema, body, `credit note ${input.creditNoteNumber}`);
+}
+
+/**
+ * The one allowed rate whose tax on `net` matches `tax` to within a minor unit per unit credited
+ * (the invoice's tax, split per unit, rounds differently); undefined when none or several match.
+ */
+function matchingRate(
+  net: string,
+  tax: string,
+  quantity: number,
+  currency: string,
+  rates: readonly string[],
+): string | undefined {
+  const taxMoney = parseMoney(tax, currency);
+  const netMoney = parseMoney(net, currency);
+  const matches = [...new Set(rates)].filter((rate) => {
+    const expected = percentOf(netMoney, rate);
+    const diff = subtractMoney(expected, taxMoney);
+    const distance = diff.units < 0n ? { ...diff, units: -diff.units } : diff;
+    // One minor unit of the currency (expected's scale) per unit credited.
+    const limit = { currency, units: BigInt(Math.max(1, quantity)), scale: expected.scale };
+    return compareMoney(distance, limit) <= 0;
+  });
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** A PO's party (orders model: `taxInfo`, `postalCode`) as an invoice party (`taxRegistrationDetails`, `postalOrZipCode`). */
@@ -162,6 +193,36 @@ export function invoicePartyOf(party: PartyIdentification): InvoicePartyIdentifi
         }
       : {}),
   };
+}
+
+/**
+ * The Vendor Central memo as a PDF, rendered by invoicing's document renderer from the same
+ * CreditNote body the API would take: original invoice, return or debit-note reference, lines,
+ * tax per rate and totals, in the marketplace's legal layout. Undefined for a marketplace the
+ * rules table does not know (the HTML and CSV still go out).
+ */
+export function renderMemoPdf(
+  memo: CreditMemoRecord,
+  creditNoteNumber: string,
+  issuedAt: string,
+  remitTo: InvoicePartyIdentification,
+): Uint8Array | undefined {
+  const rule = marketplaceRule(memo.request.detail.marketplace);
+  if (!rule) return undefined;
+  const body = buildCreditNoteRequest({
+    memo,
+    creditNoteNumber,
+    date: issuedAt,
+    remitTo,
+    taxType: rule.tax?.taxType,
+    taxRates: allowedTaxRates(rule),
+  });
+  const descriptions: Record<number, string> = {};
+  for (const line of memo.lines ?? []) {
+    if (line.purchaseOrderNumber)
+      descriptions[line.itemSequenceNumber] = `returned from PO ${line.purchaseOrderNumber}`;
+  }
+  return renderInvoicePdf(body.invoices[0]!, { rule, descriptions });
 }
 
 const escapeHtml = (s: string) =>

@@ -143,6 +143,19 @@ export function renderInvoicePdf(invoice: Invoice, options: InvoicePdfOptions): 
     ...new Set((invoice.items ?? []).map((i) => i.creditNoteDetails?.referenceInvoiceNumber).filter(Boolean)),
   ];
   if (references.length > 0) write(`Corrects invoice: ${references.join(', ')}`);
+  const creditedBy = (
+    pick: (d: NonNullable<NonNullable<Invoice['items']>[number]['creditNoteDetails']>) => string | undefined,
+  ) => [
+    ...new Set(
+      (invoice.items ?? [])
+        .flatMap((i) => (i.creditNoteDetails ? [pick(i.creditNoteDetails)] : []))
+        .filter(Boolean),
+    ),
+  ];
+  const returns = creditedBy((d) => d.returnsReferenceNumber);
+  if (returns.length > 0) write(`Return reference: ${returns.join(', ')}`);
+  const debitNotes = creditedBy((d) => d.debitNoteNumber);
+  if (debitNotes.length > 0) write(`Debit note: ${debitNotes.join(', ')}`);
   gap();
 
   const supplier = partyLines(invoice.remitToParty, taxLabel);

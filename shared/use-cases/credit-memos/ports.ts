@@ -8,6 +8,8 @@ import type {
   OriginalInvoice,
 } from '../../domain/credit-memos/credit-memo.ts';
 import type { InvoicePartyIdentification } from '../../sp-api/schemas/common.ts';
+import type { ArchiveObjectWriter } from '../archive/ports.ts';
+import type { NumberSeries } from '../invoices/ports.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { Archive, AuditTrail } from '../outbox/ports.ts';
 import type { EventPublisher } from '../ports.ts';
@@ -15,7 +17,7 @@ import type { PurchaseOrderReader } from '../purchase-orders/ports.ts';
 
 /**
  * Ports of the credit-memo workflow. Adapters: shared/aws/dynamodb-credit-memos.ts (memos,
- * approvals, return statuses, credit-note numbers, invoice lookup), shared/aws/step-functions-callbacks.ts,
+ * approvals, return statuses, invoice lookup), shared/aws/dynamodb-number-series.ts (credit-note numbers), shared/aws/step-functions-callbacks.ts,
  * shared/aws/ses-email.ts and shared/aws/slack-web-api.ts (senders behind the outbox).
  */
 
@@ -87,11 +89,6 @@ export interface InvoiceLookup {
   forPurchaseOrder(purchaseOrderNumber: string): Promise<OriginalInvoice | undefined>;
 }
 
-/** Credit-note numbers: unique, never reused (a seam for invoicing's gap-free number series). */
-export interface CreditNoteNumbers {
-  next(vendorCode: string, marketplace: string): Promise<string>;
-}
-
 /** Tells the workflow the outcome of a task it waits for (SendTaskSuccess / SendTaskFailure). */
 export interface TaskCallbacks {
   succeed(taskToken: string, output: Record<string, unknown>): Promise<'sent' | 'gone'>;
@@ -137,10 +134,14 @@ export interface CreditMemoDeps {
   readonly returnStatuses: ReturnStatusStore;
   readonly orders: PurchaseOrderReader;
   readonly invoices: InvoiceLookup;
-  readonly numbers: CreditNoteNumbers;
+  /** Invoicing's gap-free number series: credit notes take theirs from series `CN`. */
+  readonly numbers: NumberSeries;
+  /** The legal entity issuing the credit notes and the prefix of their numbers (config `invoices`). */
+  readonly creditNoteSeries: { readonly legalEntity: string; readonly prefix: string };
   readonly outbox: Outbox;
   readonly audit: AuditTrail;
-  readonly archive: Archive;
+  /** Documents, and objects with binary bodies (the Vendor Central memo's PDF). */
+  readonly archive: Archive & ArchiveObjectWriter;
   readonly events: EventPublisher;
   readonly callbacks: TaskCallbacks;
   readonly transactions: TransactionStatusReader;
@@ -151,6 +152,8 @@ export interface CreditMemoDeps {
   readonly accountOf: (vendorCode: string) => string;
   /** The vendor's remit-to party (config `parties.remitTo`). */
   readonly remitTo: InvoicePartyIdentification;
+  /** The vendor's default ship-from party (config `parties.shipFrom[0]`): the credit note's ship-from. */
+  readonly shipFrom?: InvoicePartyIdentification | undefined;
   /** Random opaque ids (approval ids): 128 bits or more. */
   readonly randomId: () => string;
 }

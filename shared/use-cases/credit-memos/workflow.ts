@@ -16,18 +16,24 @@ import {
   buildCreditNoteRequest,
   filingOf,
   invoicePartyOf,
+  memoTaxOf,
   renderMemoDocument,
-  STANDARD_TAX,
+  renderMemoPdf,
 } from '../../domain/credit-memos/credit-note.ts';
 import {
   creditRequestedDetailSchema,
   returnReceivedDetailSchema,
 } from '../../domain/credit-memos/credit-request.ts';
+import { allowedTaxRates, marketplaceRule } from '../../domain/invoices/marketplace-rules.ts';
+import { CREDIT_NOTE_SERIES, type NumberSlot } from '../../domain/invoices/numbering.ts';
+import { validateInvoice } from '../../domain/invoices/validate-invoice.ts';
+import { ValidationError } from '../../errors.ts';
 import { DETAIL_TYPE } from '../../events.ts';
+import type { SubmitInvoicesRequest } from '../../sp-api/schemas/invoices.ts';
 import type { PurchaseOrder } from '../../sp-api/schemas/orders.ts';
 import { parseOrThrow } from '../../validation.ts';
 import { CreditNoteRejectedError, CreditNoteSubmissionPendingError, MemoStateError } from './errors.ts';
-import { changeMemo } from './memo-changes.ts';
+import { changeMemo, WORKFLOW_ACTOR } from './memo-changes.ts';
 import { requestApprovalMessages } from './notifications.ts';
 import type { CreditMemoDeps } from './ports.ts';
 
@@ -215,7 +221,7 @@ export function makeCreditMemoWorkflow(deps: CreditMemoDeps) {
     if (!memo) throw new MemoStateError(`credit memo ${input.memoId} does not exist`);
     if (memo.policy) return { decision: memo.policy.decision };
     const d = memo.request.detail;
-    const tax = STANDARD_TAX[d.marketplace];
+    const tax = memoTaxOf(d.marketplace);
     let computed: ComputedMemo;
     if (memo.request.kind === 'return') {
       const pos = [
@@ -368,61 +374,218 @@ export function makeCreditMemoWorkflow(deps: CreditMemoDeps) {
     if (memo.state === 'awaiting-filing') return { filing, outcome: 'awaiting-filing' };
     if (memo.state !== 'approved')
       throw new MemoStateError(`credit memo ${memo.memoId} is ${memo.state}, not approved`);
-    if (!memo.creditNoteNumber) {
-      const number = await deps.numbers.next(d.vendorCode, d.marketplace);
-      ({ memo } = await changeMemo(
-        deps,
-        memo.memoId,
-        (m) => (m.creditNoteNumber ? undefined : { creditNoteNumber: number, filing }),
-        {
-          action: 'creditMemo.numbered',
-          reason: (m) =>
-            `credit note number ${m.creditNoteNumber}; filed ${filing === 'api' ? 'through submitInvoices' : 'in Vendor Central'}`,
-        },
-      ));
-    }
-    const number = memo.creditNoteNumber!;
     const at = now().toISOString();
+    // Build (and check) what leaves first: a credit note that cannot be built gets no number.
+    const prepared = await prepareFiling(memo, filing, at);
+    for (let attempt = 0; ; attempt++) {
+      memo = await numberMemo(memo, filing);
+      const number = memo.creditNoteNumber!;
+      const built = prepared(number);
+      // reserved → issued just before the number leaves; a slot voided meanwhile (an abandoned
+      // reservation the invoicing follow-up voided) is never used: the memo takes a new one.
+      if (await issueNumber(memo)) {
+        if (built.kind === 'document') return fileInVendorCentral(memo, number, built, at);
+        return sendCreditNote(memo, number, built.payload, filing);
+      }
+      if (attempt >= 2)
+        throw new MemoStateError(`credit note numbers of memo ${memo.memoId} keep being voided; try again`);
+    }
+  }
+
+  type Built =
+    | { kind: 'document'; html: string; csv: string; pdf: Uint8Array | undefined }
+    | { kind: 'api'; payload: SubmitInvoicesRequest };
+
+  /**
+   * What the memo files, as a function of its number: the payload is built and validated with a
+   * placeholder number first, so a memo whose credit note cannot pass never takes a number.
+   */
+  async function prepareFiling(
+    memo: CreditMemoRecord,
+    filing: 'api' | 'vendor-central',
+    at: string,
+  ): Promise<(number: string) => Built> {
+    const d = memo.request.detail;
+    const rule = marketplaceRule(d.marketplace);
     if (filing === 'vendor-central') {
-      const document = renderMemoDocument(memo, number, at);
-      const base = `${documentsPrefix('creditMemos')}vendorCentral/dt=${at.slice(0, 10)}/${number}`;
-      await deps.archive.putDocument({
-        key: `${base}.html`,
-        body: document.html,
-        contentType: 'text/html; charset=utf-8',
-      });
-      await deps.archive.putDocument({
-        key: `${base}.csv`,
-        body: document.csv,
-        contentType: 'text/csv; charset=utf-8',
-      });
-      await changeMemo(
-        deps,
-        memo.memoId,
-        (m) =>
-          m.state === 'approved' ? { state: 'awaiting-filing', documentKey: `${base}.html` } : undefined,
-        {
-          action: 'creditMemo.documentReady',
-          reason: () =>
-            `credit memo ${number} for Vendor Central archived at ${base}.html; an operator files it and confirms`,
-          event: DETAIL_TYPE.creditMemoFilingRequired,
-        },
-      );
-      return { filing, outcome: 'awaiting-filing' };
+      const build = (number: string): Built => {
+        const document = renderMemoDocument(memo, number, at);
+        return { kind: 'document', ...document, pdf: renderMemoPdf(memo, number, at, deps.remitTo) };
+      };
+      build('CHECK-CN-000001');
+      return build;
     }
     const order =
       memo.request.kind === 'return'
         ? memo.request.detail.items.find((i) => i.purchaseOrderNumber)?.purchaseOrderNumber
         : memo.lines?.[0]?.purchaseOrderNumber;
-    const billTo = order ? (await deps.orders.get(order))?.order.orderDetails?.billToParty : undefined;
-    const payload = buildCreditNoteRequest({
-      memo,
-      creditNoteNumber: number,
-      date: at,
-      remitTo: deps.remitTo,
-      billTo: billTo ? invoicePartyOf(billTo) : undefined,
-      taxType: STANDARD_TAX[d.marketplace]?.taxType ?? 'VAT',
+    const details = order ? (await deps.orders.get(order))?.order.orderDetails : undefined;
+    const billTo = details?.billToParty;
+    const shipTo = details?.shipToParty;
+    const build = (number: string): Built => {
+      const payload = buildCreditNoteRequest({
+        memo,
+        creditNoteNumber: number,
+        date: at,
+        remitTo: deps.remitTo,
+        billTo: billTo ? invoicePartyOf(billTo) : undefined,
+        shipTo: shipTo ? invoicePartyOf(shipTo) : undefined,
+        shipFrom: deps.shipFrom,
+        taxType: rule?.tax?.taxType ?? 'VAT',
+        taxRates: rule ? allowedTaxRates(rule) : [],
+      });
+      const issues = validateInvoice(payload.invoices[0], { marketplace: d.marketplace, now: now() });
+      if (issues.length > 0) {
+        throw new ValidationError(
+          `credit note of memo ${memo.memoId} would be refused: ${issues.map((i) => `${i.path}: ${i.message} (${i.rule})`).join('; ')}`,
+        );
+      }
+      return { kind: 'api', payload };
+    };
+    build(`${deps.creditNoteSeries.prefix}-${CREDIT_NOTE_SERIES}-000001`);
+    return build;
+  }
+
+  const seriesRef = () => ({ ...deps.creditNoteSeries, series: CREDIT_NOTE_SERIES });
+
+  /** The slot of the memo's number in the credit-note series, as stored. */
+  async function slotOf(memo: CreditMemoRecord): Promise<NumberSlot | undefined> {
+    if (!memo.creditNoteSequence) return undefined;
+    const [slot] = await deps.numbers.list(seriesRef(), { fromSequence: memo.creditNoteSequence, limit: 1 });
+    return slot?.sequence === memo.creditNoteSequence && slot.invoiceNumber === memo.creditNoteNumber
+      ? slot
+      : undefined;
+  }
+
+  /**
+   * Gives the memo a credit-note number: a reserved slot of the series, recorded on the memo with
+   * one conditional write. A memo numbered before keeps its number unless the slot was voided.
+   */
+  async function numberMemo(
+    memo: CreditMemoRecord,
+    filing: 'api' | 'vendor-central',
+  ): Promise<CreditMemoRecord> {
+    if (memo.creditNoteNumber) {
+      if (!memo.creditNoteSequence) return memo; // numbered by the former counter: kept as it is
+      const slot = await slotOf(memo);
+      if (slot && slot.state !== 'void') return memo;
+      const dropped = memo.creditNoteNumber;
+      ({ memo } = await changeMemo(
+        deps,
+        memo.memoId,
+        (m) =>
+          m.creditNoteNumber === dropped
+            ? { creditNoteNumber: undefined, creditNoteSequence: undefined }
+            : undefined,
+        {
+          action: 'creditMemo.numberVoided',
+          reason: () =>
+            `credit note number ${dropped} was voided before it was issued (${slot?.reason ?? 'not found'}); a new one is taken`,
+        },
+      ));
+      if (memo.creditNoteNumber) return memo;
+    }
+    const slot = await deps.numbers.reserve(seriesRef(), `credit memo ${memo.memoId}`, now().toISOString());
+    const result = await changeMemo(
+      deps,
+      memo.memoId,
+      (m) =>
+        m.creditNoteNumber
+          ? undefined
+          : { creditNoteNumber: slot.invoiceNumber, creditNoteSequence: slot.sequence, filing },
+      {
+        action: 'creditMemo.numbered',
+        reason: (m) =>
+          `credit note number ${m.creditNoteNumber}; filed ${filing === 'api' ? 'through submitInvoices' : 'in Vendor Central'}`,
+      },
+    ).catch(async (error: unknown) => {
+      await voidNumber(slot, `credit memo ${memo.memoId} could not record the number: ${String(error)}`);
+      throw error;
     });
+    if (result.memo.creditNoteNumber !== slot.invoiceNumber) {
+      await voidNumber(
+        slot,
+        `credit memo ${memo.memoId} was numbered ${result.memo.creditNoteNumber} by another run first`,
+      );
+    }
+    return result.memo;
+  }
+
+  /** reserved → issued; true when the number is (now or already) issued. */
+  async function issueNumber(memo: CreditMemoRecord): Promise<boolean> {
+    if (!memo.creditNoteSequence) return true;
+    const slot = await slotOf(memo);
+    if (!slot) return false;
+    if (slot.state === 'issued') return true;
+    if (slot.state === 'void') return false;
+    return deps.numbers.issue(slot, now().toISOString());
+  }
+
+  /** reserved → void with the reason (audited); false when the slot was no longer reserved. */
+  async function voidNumber(slot: NumberSlot, reason: string): Promise<boolean> {
+    const at = now().toISOString();
+    if (!(await deps.numbers.void(slot, reason.slice(0, 500), at))) return false;
+    await deps.audit.record({
+      id: `invoice-number:${slot.invoiceNumber}:void`,
+      at,
+      actor: WORKFLOW_ACTOR,
+      action: 'invoiceNumber.voided',
+      entity: { type: 'InvoiceNumber', id: slot.invoiceNumber },
+      reason: reason.slice(0, 2000),
+      before: { state: 'reserved' },
+      after: { state: 'void' },
+      module: 'creditMemos',
+    });
+    return true;
+  }
+
+  /** The Vendor Central memo: archived as PDF, HTML and CSV; an operator files it and confirms. */
+  async function fileInVendorCentral(
+    memo: CreditMemoRecord,
+    number: string,
+    document: { html: string; csv: string; pdf: Uint8Array | undefined },
+    at: string,
+  ): Promise<{ filing: 'vendor-central'; outcome: 'awaiting-filing' }> {
+    const base = `${documentsPrefix('creditMemos')}vendorCentral/dt=${at.slice(0, 10)}/${number}`;
+    const documentKey = document.pdf ? `${base}.pdf` : `${base}.html`;
+    if (document.pdf)
+      await deps.archive.putObject({
+        key: `${base}.pdf`,
+        body: document.pdf,
+        contentType: 'application/pdf',
+      });
+    await deps.archive.putDocument({
+      key: `${base}.html`,
+      body: document.html,
+      contentType: 'text/html; charset=utf-8',
+    });
+    await deps.archive.putDocument({
+      key: `${base}.csv`,
+      body: document.csv,
+      contentType: 'text/csv; charset=utf-8',
+    });
+    await changeMemo(
+      deps,
+      memo.memoId,
+      (m) => (m.state === 'approved' ? { state: 'awaiting-filing', documentKey } : undefined),
+      {
+        action: 'creditMemo.documentReady',
+        reason: () =>
+          `credit memo ${number} for Vendor Central archived at ${documentKey} (with ${document.pdf ? '.html and ' : ''}.csv); an operator files it and confirms`,
+        event: DETAIL_TYPE.creditMemoFilingRequired,
+      },
+    );
+    return { filing: 'vendor-central', outcome: 'awaiting-filing' };
+  }
+
+  /** The API credit note through the outbox. */
+  async function sendCreditNote(
+    memo: CreditMemoRecord,
+    number: string,
+    payload: SubmitInvoicesRequest,
+    filing: 'api' | 'vendor-central',
+  ): Promise<{ filing: 'api' | 'vendor-central'; outcome: 'submitted' | 'simulated' }> {
+    const d = memo.request.detail;
     const key = `creditnote:${memo.memoId}`;
     await deps.outbox.enqueue({
       key,
@@ -542,13 +705,26 @@ export function makeCreditMemoWorkflow(deps: CreditMemoDeps) {
     } catch {
       // a plain message
     }
+    // A number reserved but never issued (the memo failed before it was submitted) is voided with
+    // the failure as its reason and leaves the memo: a resumed memo takes a new one.
+    const current = await deps.memos.get(input.memoId);
+    const slot = current ? await slotOf(current) : undefined;
+    const voided =
+      slot?.state === 'reserved' &&
+      (await voidNumber(slot, `credit memo ${input.memoId} failed before submission: ${error}: ${cause}`));
     await changeMemo(
       deps,
       input.memoId,
       (m) =>
         ['accepted', 'filed', 'simulated', 'rejected', 'failed'].includes(m.state)
           ? undefined
-          : { state: 'failed', failure: { error, cause: cause.slice(0, 1000) } },
+          : {
+              state: 'failed',
+              failure: { error, cause: cause.slice(0, 1000) },
+              ...(voided && m.creditNoteNumber === slot.invoiceNumber
+                ? { creditNoteNumber: undefined, creditNoteSequence: undefined }
+                : {}),
+            },
       {
         action: 'creditMemo.failed',
         reason: () => `${error}: ${cause.slice(0, 500)}`,
