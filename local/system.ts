@@ -338,6 +338,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
 
   // Credit memos whose workflow run was in memory when npm start last stopped continue from their
   // stored state (the resume route starts a new run; a memo whose run is going is left alone).
+  // The local system acts as an operator here, through the same route an operator would use.
+  const asOperator = {
+    authorization: `Bearer ${issuer.issue({ username: 'local-system', groups: ['operator'] })}`,
+  };
   for (const state of [
     'claimed',
     'awaiting-receipt',
@@ -346,12 +350,24 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     'submitted',
     'awaiting-filing',
   ]) {
-    const listed = await rt.handleHttp('GET', '/api/credit-memos', { state, limit: '200' });
+    const listed = await rt.handleHttp(
+      'GET',
+      '/api/credit-memos',
+      { state, limit: '200' },
+      undefined,
+      asOperator,
+    );
     const items = z
       .object({ items: z.array(z.object({ memoId: z.string() })) })
       .safeParse(JSON.parse(String(listed.body)));
     for (const { memoId } of items.success ? items.data.items : []) {
-      await rt.handleHttp('POST', `/api/credit-memos/${encodeURIComponent(memoId)}/resume`);
+      await rt.handleHttp(
+        'POST',
+        `/api/credit-memos/${encodeURIComponent(memoId)}/resume`,
+        {},
+        undefined,
+        asOperator,
+      );
     }
   }
 

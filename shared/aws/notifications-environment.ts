@@ -1,10 +1,10 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { readEnvJson } from '../config/env-json.ts';
 import { requireEnv } from '../config/runtime.ts';
 import { type AlertsConfig, alertsConfigSchema } from '../domain/notifications/alert-config.ts';
 import { channelBucket, channelPacing } from '../domain/notifications/channel-limits.ts';
-import { ConfigurationError } from '../errors.ts';
 import type { ChannelPacer } from '../use-cases/notifications/ports.ts';
 import { makeOutbox } from '../use-cases/outbox/outbox.ts';
 import { parseOrThrow } from '../validation.ts';
@@ -20,14 +20,7 @@ export const ALERTS_CONFIG_ENV = 'ACORN_ALERTS_CONFIG';
 
 /** Parses `ACORN_ALERTS_CONFIG`, failing init with the variable's name. */
 export function alertsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AlertsConfig {
-  const raw = requireEnv(ALERTS_CONFIG_ENV, env);
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (cause) {
-    throw new ConfigurationError(`${ALERTS_CONFIG_ENV} is not valid JSON`, { cause });
-  }
-  return parseOrThrow(alertsConfigSchema, json, ALERTS_CONFIG_ENV);
+  return parseOrThrow(alertsConfigSchema, readEnvJson(ALERTS_CONFIG_ENV, env), ALERTS_CONFIG_ENV);
 }
 
 /** How long a message keeps its outbox lease: longer than the delivering function runs. */
