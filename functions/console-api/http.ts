@@ -63,3 +63,18 @@ export function authorized(
     return handler(event, decision.principal);
   };
 }
+
+/**
+ * The request's JSON body (API Gateway may hand it base64-encoded); a body that is not JSON is a
+ * {@link ValidationError} naming `(body)` and what the route expects.
+ */
+export function jsonBodyOf(event: APIGatewayProxyEventV2, expected: string): unknown {
+  const text = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError('The body is not JSON', [{ path: '(body)', message: expected }]);
+  }
+}

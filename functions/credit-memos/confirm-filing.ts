@@ -2,11 +2,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod';
 import { ApprovalRefusedError } from '#shared/domain/approvals/approval.ts';
 import { POLICIES, type Principal } from '#shared/domain/authorization.ts';
-import { ValidationError } from '#shared/errors.ts';
 import { withObservability } from '#shared/observability.ts';
 import { makeApprovalDesk } from '#shared/use-cases/credit-memos/approvals.ts';
 import { parseOrThrow } from '#shared/validation.ts';
-import { authorized, errorResponse, json } from '../console-api/http.ts';
+import { authorized, errorResponse, json, jsonBodyOf } from '../console-api/http.ts';
 import { creditMemoDependencies } from './dependencies.ts';
 
 const { deps } = creditMemoDependencies();
@@ -24,16 +23,7 @@ export async function confirmFiling(
   principal: Principal,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   try {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(
-        event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''),
-      );
-    } catch {
-      throw new ValidationError('The body is not JSON', [
-        { path: '(body)', message: 'expected {"vendorCentralReference":"…"}' },
-      ]);
-    }
+    const raw = jsonBodyOf(event, 'expected {"vendorCentralReference":"…"}');
     const body = parseOrThrow(bodySchema, raw, 'filing confirmation');
     const result = await desk.confirmFiling({
       memoId: event.pathParameters?.memoId ?? '',

@@ -1,9 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { POLICIES } from '#shared/domain/authorization.ts';
-import { ValidationError } from '#shared/errors.ts';
 import { withObservability } from '#shared/observability.ts';
 import { makeRequestCredit } from '#shared/use-cases/credit-memos/intake.ts';
-import { authorized, errorResponse, json } from '../console-api/http.ts';
+import { authorized, errorResponse, json, jsonBodyOf } from '../console-api/http.ts';
 import { creditMemoDependencies } from './dependencies.ts';
 
 const { deps } = creditMemoDependencies();
@@ -23,16 +22,7 @@ export async function requestCreditHandler(
   event: APIGatewayProxyEventV2,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   try {
-    let body: unknown;
-    try {
-      body = JSON.parse(
-        event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''),
-      );
-    } catch {
-      throw new ValidationError('The body is not JSON', [
-        { path: '(body)', message: 'expected a JSON object with a "type"' },
-      ]);
-    }
+    const body = jsonBodyOf(event, 'expected a JSON object with a "type"');
     return json(202, await requestCredit(body));
   } catch (error) {
     return errorResponse(error);

@@ -6,7 +6,7 @@ import { ValidationError } from '#shared/errors.ts';
 import { withObservability } from '#shared/observability.ts';
 import { makeIssueInvoices } from '#shared/use-cases/invoices/issue-invoices.ts';
 import { parseOrThrow } from '#shared/validation.ts';
-import { authorized, errorResponse, json } from '../console-api/http.ts';
+import { authorized, errorResponse, json, jsonBodyOf } from '../console-api/http.ts';
 import { invoiceDependencies } from './dependencies.ts';
 
 const { deps } = invoiceDependencies();
@@ -30,16 +30,7 @@ export async function createInvoices(
   principal: Principal,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   try {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(
-        event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''),
-      );
-    } catch {
-      throw new ValidationError('The body is not JSON', [
-        { path: '(body)', message: 'expected { "purchaseOrderNumbers": [...] }' },
-      ]);
-    }
+    const raw = jsonBodyOf(event, 'expected { "purchaseOrderNumbers": [...] }');
     const body = parseOrThrow(bodySchema, raw, 'POST /api/invoices body');
     const invoices = await issue({
       purchaseOrderNumbers: body.purchaseOrderNumbers,

@@ -1,10 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { actorOf, POLICIES, type Principal } from '#shared/domain/authorization.ts';
-import { ValidationError } from '#shared/errors.ts';
 import { withObservability } from '#shared/observability.ts';
 import { makeReceiveShipments } from '#shared/use-cases/shipments/import-shipment-file.ts';
 import { makeRegisterShipments } from '#shared/use-cases/shipments/register-shipments.ts';
-import { authorized, errorResponse, json } from '../console-api/http.ts';
+import { authorized, errorResponse, json, jsonBodyOf } from '../console-api/http.ts';
 import { shipmentDependencies } from './dependencies.ts';
 
 const { deps } = shipmentDependencies();
@@ -21,16 +20,7 @@ export async function receiveShipments(
   principal: Principal,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   try {
-    let body: unknown;
-    try {
-      body = JSON.parse(
-        event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''),
-      );
-    } catch {
-      throw new ValidationError('The body is not JSON', [
-        { path: '(body)', message: 'expected a JSON object: { "shipments": [...] }' },
-      ]);
-    }
+    const body = jsonBodyOf(event, 'expected a JSON object: { "shipments": [...] }');
     const summary = await receive(body, actorOf(principal));
     return json(summary.problems.length > 0 ? 422 : 200, {
       shipments: summary.shipments.map((s) => ({
