@@ -199,6 +199,16 @@ async function main(): Promise<void> {
     console.log(notifications.stdout.trimEnd());
     if (notifications.status !== 0) console.log(`  notifications bench failed: ${notifications.stderr}`);
 
+    section('j. Inventory: stock change → Shopify sandbox (p50/p95), SKUs reconciled per minute');
+    // Its own process and local system, like f and i: real time, the sandbox's Standard-plan bucket.
+    const inventory = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'bench', 'inventory.ts')],
+      { cwd: PROJECT_ROOT, encoding: 'utf8' },
+    );
+    console.log(inventory.stdout.trimEnd());
+    if (inventory.status !== 0) console.log(`  inventory bench failed: ${inventory.stderr}`);
+
     const resultsDir = join(PROJECT_ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
     const resultsFile = join(resultsDir, 'latest.json');
