@@ -247,6 +247,18 @@ export const acornConfigSchema = z
             reconcile: scheduleExpression.default('rate(1 hour)'),
           })
           .prefault({}),
+        /** Vendor codes that push stock to Amazon's Direct Fulfillment (submitInventoryUpdate); none by default. */
+        directFulfillment: z
+          .array(
+            z.strictObject({
+              vendorCode,
+              /** The DF warehouse (ship-from location) id Amazon knows the stock under. */
+              warehouseId: z.string().min(1),
+              /** The selling party of the updates (the DF vendor id). */
+              sellingPartyId: z.string().min(1),
+            }),
+          )
+          .default([]),
       })
       .prefault({}),
     /** Payments: remittance reconciliation. */

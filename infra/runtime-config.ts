@@ -7,6 +7,7 @@ import {
   type RuntimeConfig,
   runtimeConfigSchema,
 } from '#shared/config/runtime.ts';
+import { ConfigurationError } from '#shared/errors.ts';
 import { parseOrThrow } from '#shared/validation.ts';
 import type { AcornConfig } from './config.ts';
 
@@ -109,6 +110,18 @@ export function toRuntimeConfig(config: AcornConfig): RuntimeConfig {
         shopifyEnabled: config.inventory.shopify.enabled,
         ...(config.inventory.shopify.locationId
           ? { shopifyLocationId: config.inventory.shopify.locationId }
+          : {}),
+        ...(config.inventory.directFulfillment.length > 0
+          ? {
+              directFulfillment: config.inventory.directFulfillment.map((df) => {
+                const vendor = config.vendors.find((v) => v.vendorCode === df.vendorCode);
+                if (!vendor)
+                  throw new ConfigurationError(
+                    `inventory.directFulfillment: vendor code ${df.vendorCode} is not in "vendors"`,
+                  );
+                return { ...df, spApiAccount: vendor.spApiAccount };
+              }),
+            }
           : {}),
       },
     },

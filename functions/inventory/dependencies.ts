@@ -11,6 +11,8 @@ import { requireEnv, runtimeConfigFromEnv } from '#shared/config/runtime.ts';
 import { validateAllocationRules } from '#shared/domain/inventory/allocation.ts';
 import { ShopifyGraphqlClient, shopifyCredentialsSchema } from '#shared/shopify/client.ts';
 import { ShopifyInventoryApi } from '#shared/shopify/inventory.ts';
+import { makeVendorDfInventoryApi } from '#shared/sp-api/vendor-df-inventory.ts';
+import type { DfInventoryTarget } from '#shared/use-cases/inventory/df-inventory-push.ts';
 import type { ShopifySyncDeps } from '#shared/use-cases/inventory/shopify-sync.ts';
 
 /** Longest a syncing function may run; the outbox lease must outlast it. */
@@ -51,22 +53,42 @@ export function inventoryBasics(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
-/** The sync's dependencies: the outbox (module `inventory`), Shopify, the store and the rules. */
-export function inventorySyncDependencies(env: NodeJS.ProcessEnv = process.env): ShopifySyncDeps {
-  const { config, clock, table, archive, audit, outboxStore, modeOf, events } = outboxWriterEnvironment(env);
-  const api = shopifyApi(env, clock);
+/**
+ * The sync's dependencies: the outbox (module `inventory`), Shopify (when it is on: its secret is
+ * bound only then), the store, the rules and the vendor codes that push to Direct Fulfillment.
+ */
+export function inventorySyncDependencies(
+  env: NodeJS.ProcessEnv = process.env,
+): ShopifySyncDeps & { shopifyEnabled: boolean; directFulfillment: DfInventoryTarget[] } {
+  const { config, clock, table, archive, audit, outboxStore, modeOf, events, spApi } =
+    outboxWriterEnvironment(env);
+  const shopifyEnabled = config.inventory?.shopifyEnabled !== false;
+  const api = shopifyEnabled ? shopifyApi(env, clock) : undefined;
+  const noShopify = () => Promise.reject(new Error('Shopify is off (inventory.shopify.enabled: false)'));
+  const store = new DynamoDbInventoryStore(table);
+  const directFulfillment = config.inventory?.directFulfillment ?? [];
   return {
-    store: new DynamoDbInventoryStore(table),
+    shopifyEnabled,
+    directFulfillment,
+    store,
     outbox: makeInventoryOutbox({
       store: outboxStore,
       archive,
       audit,
       clock,
       modeOf,
-      api: async () => api,
+      api: async () => api ?? noShopify(),
       leaseMs: SYNC_TIMEOUT_MS * 2,
+      directFulfillment: {
+        dfInventoryApiOfAccount: (accountId) => makeVendorDfInventoryApi(spApi.client(accountId)),
+        store,
+      },
     }),
-    shopify: api,
+    shopify: api ?? {
+      itemsBySku: noShopify,
+      primaryLocation: noShopify,
+      available: noShopify,
+    },
     rules: validateAllocationRules(config.inventory?.allocation),
     clock,
     events,

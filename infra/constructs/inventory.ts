@@ -101,7 +101,12 @@ export class Inventory extends Construct {
     this.listInventory.bindEventBus('EVENT_BUS_NAME', props.eventBus);
     this.listInventory.serveHttp(props.api, HttpMethod.GET, '/api/inventory', props.authorizer);
 
-    if (props.shopifyEnabled === false) return;
+    const directFulfillment = (props.runtimeConfig.inventory?.directFulfillment ?? []).length > 0;
+    if (props.shopifyEnabled === false) {
+      // Shopify off: the same sync function still pushes stock to the DF warehouses, if any.
+      if (directFulfillment) this.syncShopifyInventory = this.#syncFunction(props, false);
+      return;
+    }
 
     this.receiveShopifyWebhook = recording(
       'ReceiveShopifyWebhook',
@@ -137,15 +142,7 @@ export class Inventory extends Construct {
       fn.bindSecret('SHOPIFY_SECRET_ID', props.shopifyCredentials, 'read');
       return fn;
     };
-    this.syncShopifyInventory = syncing(
-      'SyncShopifyInventory',
-      'functions/inventory/sync-shopify-inventory.ts',
-      'Pushes each changed SKU’s allocation to Shopify through the outbox',
-    );
-    this.syncShopifyInventory.onEvent('StockPositionChanged', props.eventBus, {
-      source: [EVENT_SOURCE.inventory],
-      detailType: [INVENTORY_DETAIL_TYPE.stockPositionChanged],
-    });
+    this.syncShopifyInventory = this.#syncFunction(props, true);
 
     this.reconcileShopifyInventory = syncing(
       'ReconcileShopifyInventory',
@@ -153,5 +150,23 @@ export class Inventory extends Construct {
       'Compares every SKU with Shopify, reports drift and corrects it',
     );
     this.reconcileShopifyInventory.runOnSchedule('Schedule', props.reconcileSchedule);
+  }
+
+  /** StockPositionChanged → Shopify (when on) and the DF warehouses, through the outbox. */
+  #syncFunction(props: InventoryProps, shopify: boolean): NodeFunction {
+    const fn = outboxWriterFunction(this, 'SyncShopifyInventory', props, {
+      entry: 'functions/inventory/sync-shopify-inventory.ts',
+      serviceName: SERVICE_NAME,
+      description: 'Pushes each changed SKU’s allocation to Shopify and DF warehouses through the outbox',
+      timeout: Duration.seconds(120),
+      reservedConcurrentExecutions: 1,
+      archivePrefixes: [documentsPrefix('inventory'), AUDIT_PREFIX],
+    });
+    if (shopify) fn.bindSecret('SHOPIFY_SECRET_ID', props.shopifyCredentials, 'read');
+    fn.onEvent('StockPositionChanged', props.eventBus, {
+      source: [EVENT_SOURCE.inventory],
+      detailType: [INVENTORY_DETAIL_TYPE.stockPositionChanged],
+    });
+    return fn;
   }
 }

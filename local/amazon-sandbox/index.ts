@@ -25,6 +25,7 @@ import { OfficialModels } from './official-models.ts';
 import { PurchaseOrderBook } from './purchase-orders.ts';
 import { TokenBucketLimiter } from './rate-limiter.ts';
 import { controlRoutes } from './routes/control.ts';
+import { dfInventoryRoutes } from './routes/df-inventory.ts';
 import { invoiceRoutes } from './routes/invoices.ts';
 import { lwaRoutes } from './routes/lwa.ts';
 import { orderRoutes } from './routes/orders.ts';
@@ -221,6 +222,7 @@ export async function startAmazonSandbox(options: AmazonSandboxOptions): Promise
       ...invoiceRoutes(services),
       ...shipmentRoutes(services),
       ...transactionRoutes(services),
+      ...dfInventoryRoutes(services),
       ...controlRoutes(() => sandbox!),
     ],
     clock,

@@ -20,6 +20,7 @@ export const VENDOR_MODEL_FILES = {
   vendorInvoices: 'vendorInvoices.json',
   vendorShipments: 'vendorShipments.json',
   vendorTransactionStatus: 'vendorTransactionStatus.json',
+  vendorDirectFulfillmentInventory: 'vendorDirectFulfillmentInventoryV1.json',
   // Invoice payment statuses (getInvoiceHeaders), which the sandbox also serves.
   financesInvoices: 'financesInvoices_2026-06-25.json',
 } as const;

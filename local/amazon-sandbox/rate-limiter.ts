@@ -22,6 +22,7 @@ export const USAGE_PLANS: Readonly<Record<string, RateLimit>> = {
   getTransaction: { rate: 10, burst: 20 },
   rotateApplicationClientSecret: { rate: 0.0167, burst: 1 },
   getInvoiceHeaders: { rate: 0.5, burst: 30 },
+  submitInventoryUpdate: { rate: 10, burst: 10 },
 };
 
 /** Formats a rate the way the `x-amzn-RateLimit-Limit` header carries it (`10.0`, `0.0167`). */

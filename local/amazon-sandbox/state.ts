@@ -68,6 +68,14 @@ const clientSecretSchema = z.object({
   expiresAt: z.number().optional(),
 });
 
+/** One Direct Fulfillment inventory update as received, per warehouse. */
+const dfInventoryUpdateRecordSchema = z.object({
+  transactionId: z.string(),
+  warehouseId: z.string(),
+  receivedAt: z.number(),
+  body: z.unknown(),
+});
+
 const stateFileSchema = z.object({
   version: z.literal(1),
   seed: z.number(),
@@ -79,6 +87,8 @@ const stateFileSchema = z.object({
   shipments: z.array(shipmentRecordSchema),
   transactions: z.array(transactionRecordSchema),
   clientSecrets: z.record(z.string(), z.array(clientSecretSchema)),
+  /** Absent in state files written before DF inventory updates were served. */
+  dfInventoryUpdates: z.array(dfInventoryUpdateRecordSchema).default([]),
 });
 
 /** What {@link transactionRecordSchema} parses to. */
@@ -93,6 +103,8 @@ export type ShipmentRecord = z.infer<typeof shipmentRecordSchema>;
 export type InjectedPurchaseOrder = z.infer<typeof injectedPurchaseOrderSchema>;
 /** What {@link clientSecretSchema} parses to. */
 export type ClientSecretRecord = z.infer<typeof clientSecretSchema>;
+/** What {@link dfInventoryUpdateRecordSchema} parses to. */
+export type DfInventoryUpdateRecord = z.infer<typeof dfInventoryUpdateRecordSchema>;
 type StateFile = z.infer<typeof stateFileSchema>;
 
 const STATE_FILE = 'amazon-sandbox.json';
@@ -124,6 +136,7 @@ export class SandboxState {
       shipments: [],
       transactions: [],
       clientSecrets: {},
+      dfInventoryUpdates: [],
     };
     if (!opts.stateDir) return new SandboxState(undefined, fresh);
     mkdirSync(opts.stateDir, { recursive: true });
@@ -178,6 +191,17 @@ export class SandboxState {
   /** Shipment confirmations received, oldest first. */
   get shipments(): readonly ShipmentRecord[] {
     return this.#data.shipments;
+  }
+
+  /** Direct Fulfillment inventory updates received, oldest first. */
+  get dfInventoryUpdates(): readonly DfInventoryUpdateRecord[] {
+    return this.#data.dfInventoryUpdates;
+  }
+
+  /** Records a received DF inventory update. */
+  recordDfInventoryUpdate(update: DfInventoryUpdateRecord): void {
+    this.#data.dfInventoryUpdates.push(update);
+    this.#save();
   }
 
   /** Purchase orders injected through the control API. */

@@ -2,6 +2,12 @@ import type { Clock } from '../clock.ts';
 import type { AutomationMode, AutomationModule } from '../config/runtime.ts';
 import type { SendResult } from '../domain/outbox.ts';
 import type { SetQuantitiesVariables, ShopifyInventoryApi } from '../shopify/inventory.ts';
+import type { VendorDfInventoryApi } from '../sp-api/vendor-df-inventory.ts';
+import {
+  parseDfSubjectId,
+  SUBMIT_INVENTORY_UPDATE_OPERATION,
+} from '../use-cases/inventory/df-inventory-push.ts';
+import type { InventoryStore } from '../use-cases/inventory/ports.ts';
 import { SET_QUANTITIES_OPERATION } from '../use-cases/inventory/shopify-sync.ts';
 import { makeOutbox, type Outbox } from '../use-cases/outbox/outbox.ts';
 import type {
@@ -49,7 +55,48 @@ export function shopifyInventoryHandlers(deps: { api: () => Promise<ShopifyInven
   return { sender, resolver };
 }
 
-/** An outbox that pushes inventory to Shopify (and only that). */
+/**
+ * The sender and resolver of Direct Fulfillment inventory updates: submitInventoryUpdate with the
+ * outbox's exact bytes to the warehouse of the subject. Amazon offers no read of DF inventory, so
+ * an attempt whose outcome is unknown (no transaction id to look up) is decided by our own record:
+ * while the SKU is still at the message's revision, nothing newer was planned and resending the
+ * same absolute quantity cannot move Amazon's count twice (`not-applied`, sent again); once the
+ * SKU moved on, a resend could overwrite a newer count, so it stays `undetermined` for an operator
+ * (the newer revision's own update carries the current quantity).
+ */
+export function dfInventoryHandlers(deps: {
+  dfInventoryApiOfAccount: (accountId: string) => VendorDfInventoryApi;
+  store: Pick<InventoryStore, 'get'>;
+}): { sender: Sender; resolver: UnknownResolver } {
+  const sender: Sender = {
+    async send(request): Promise<SendResult> {
+      const { warehouseId } = parseDfSubjectId(request.subject.id);
+      const { transactionId } = await deps
+        .dfInventoryApiOfAccount(request.target)
+        .submitInventoryUpdate(warehouseId, request.payload);
+      return { transactionId };
+    },
+  };
+  const resolver: UnknownResolver = {
+    async resolve(message): Promise<Resolution> {
+      const { sku } = parseDfSubjectId(message.subject.id);
+      const revision = Number(message.key.slice(message.key.lastIndexOf('#') + 1));
+      const current = (await deps.store.get(sku)).revision;
+      return current === revision
+        ? {
+            outcome: 'not-applied',
+            note: `${sku} is still at revision ${revision}: resending its absolute quantity is harmless`,
+          }
+        : {
+            outcome: 'undetermined',
+            note: `${sku} moved from revision ${revision} to ${current}; a resend could overwrite the newer quantity`,
+          };
+    },
+  };
+  return { sender, resolver };
+}
+
+/** An outbox that pushes inventory to Shopify and, when given its API, to Amazon's Direct Fulfillment. */
 export function makeInventoryOutbox(deps: {
   store: OutboxStore;
   archive: Archive;
@@ -58,16 +105,24 @@ export function makeInventoryOutbox(deps: {
   modeOf: (module: AutomationModule) => AutomationMode | Promise<AutomationMode>;
   api: () => Promise<ShopifyInventoryApi>;
   leaseMs: number;
+  directFulfillment?: Parameters<typeof dfInventoryHandlers>[0];
 }): Outbox {
   const { sender, resolver } = shopifyInventoryHandlers(deps);
+  const df = deps.directFulfillment ? dfInventoryHandlers(deps.directFulfillment) : undefined;
   return makeOutbox({
     store: deps.store,
     archive: deps.archive,
     audit: deps.audit,
     clock: deps.clock,
     modeOf: deps.modeOf,
-    senders: { [SET_QUANTITIES_OPERATION]: sender },
-    resolvers: { [SET_QUANTITIES_OPERATION]: resolver },
+    senders: {
+      [SET_QUANTITIES_OPERATION]: sender,
+      ...(df ? { [SUBMIT_INVENTORY_UPDATE_OPERATION]: df.sender } : {}),
+    },
+    resolvers: {
+      [SET_QUANTITIES_OPERATION]: resolver,
+      ...(df ? { [SUBMIT_INVENTORY_UPDATE_OPERATION]: df.resolver } : {}),
+    },
     leaseMs: deps.leaseMs,
   });
 }

@@ -150,6 +150,17 @@ export const runtimeConfigSchema = z.strictObject({
       allocation: z.record(z.string(), z.unknown()),
       shopifyEnabled: z.boolean(),
       shopifyLocationId: z.string().optional(),
+      /** DF inventory push per vendor code, with the SP-API account it goes through; absent: none. */
+      directFulfillment: z
+        .array(
+          z.strictObject({
+            vendorCode: z.string(),
+            warehouseId: z.string(),
+            sellingPartyId: z.string(),
+            spApiAccount: z.string(),
+          }),
+        )
+        .optional(),
     })
     .optional(),
 });

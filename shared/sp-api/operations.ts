@@ -16,6 +16,7 @@ export const USAGE_PLANS = {
   rotateApplicationClientSecret: { rate: 0.0167, burst: 1 },
   // The Finances Invoices model (2026-06-25) documents no usage plan; Finances v0's 0.5/30 is assumed.
   getInvoiceHeaders: { rate: 0.5, burst: 30 },
+  submitInventoryUpdate: { rate: 10, burst: 10 },
 } as const satisfies Record<string, { rate: number; burst: number }>;
 
 export type SpApiOperation = keyof typeof USAGE_PLANS;

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { OfficialModels, type VendorModelName } from '#local/amazon-sandbox/official-models.ts';
+import { submitInventoryUpdateRequestSchema } from '#shared/sp-api/schemas/df-inventory.ts';
 import {
   addressRequestSchema,
   addressSchema,
@@ -156,6 +157,26 @@ const cases: Case[] = [
     schema: getTransactionResponseSchema,
     model: 'vendorTransactionStatus',
     definition: 'GetTransactionResponse',
+  },
+  {
+    name: 'a Direct Fulfillment inventory update',
+    payload: () => ({
+      inventory: {
+        sellingParty: { partyId: 'ACMEDF' },
+        isFullUpdate: false,
+        items: [
+          { vendorProductIdentifier: 'SKU-1', availableQuantity: { amount: 12, unitOfMeasure: 'Each' } },
+          {
+            buyerProductIdentifier: 'B07XYZ1234',
+            availableQuantity: { unitOfMeasure: 'Each' },
+            isObsolete: true,
+          },
+        ],
+      },
+    }),
+    schema: submitInventoryUpdateRequestSchema,
+    model: 'vendorDirectFulfillmentInventory',
+    definition: 'SubmitInventoryUpdateRequest',
   },
 ];
 
