@@ -884,6 +884,38 @@ describe('invoices, shipments and transactions in the sandbox', () => {
   });
 });
 
+describe('Direct Fulfillment inventory in the sandbox', () => {
+  it('takes an update valid against our schema and the official model; refuses one that is not, naming the field', async () => {
+    // Prepare
+    const { sandbox } = await start();
+    const token = await accessToken(sandbox);
+    const path = '/vendor/directFulfillment/inventory/v1/warehouses/ACMEWH1/items';
+    const update = {
+      inventory: {
+        sellingParty: { partyId: 'ACMEDF' },
+        isFullUpdate: false,
+        items: [
+          {
+            vendorProductIdentifier: 'ACME-PAN-28',
+            availableQuantity: { amount: 12, unitOfMeasure: 'Each' },
+          },
+        ],
+      },
+    };
+
+    // Act
+    const accepted = await spApi(sandbox, token, path, update);
+    const { isFullUpdate: _dropped, ...withoutFlag } = update.inventory;
+    const refused = await spApi(sandbox, token, path, { inventory: withoutFlag });
+
+    // Assess
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toEqual({ payload: { transactionId: expect.any(String) } });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('isFullUpdate');
+  });
+});
+
 describe('usage plans and faults in the sandbox', () => {
   it('throttles a burst above the usage plan with 429 QuotaExceeded', async () => {
     // Prepare
