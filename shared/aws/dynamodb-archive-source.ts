@@ -1,4 +1,5 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { CREDIT_MEMO_STATES } from '../domain/credit-memos/credit-memo.ts';
 import { isSettled, OUTBOX_STATES } from '../domain/outbox.ts';
 import type { AcknowledgementState } from '../domain/purchase-orders/acknowledgement-record.ts';
 import type { ArchiveChangeSource, SourceRecord } from '../use-cases/archive/ports.ts';
@@ -54,7 +55,8 @@ function plainItem(item: Record<string, AttributeValue>): Record<string, unknown
  * - audit events: gsi1 `AUDIT#<day>` / `<at>#<id>`;
  * - remittance lines: gsi1 `PAYLINES#<vendorCode>#<day>#<shard>` / `<importedAt>#<lineId>`, one
  *   query per shard;
- * - reconciliation records: gsi1 `PAYMENTS#<vendorCode>` / `<updatedAt>#<invoice>`.
+ * - reconciliation records: gsi1 `PAYMENTS#<vendorCode>` / `<updatedAt>#<invoice>`;
+ * - credit memos: gsi2 `CMSTATE#<state>` / `<updatedAt>#<memoId>`, one query per state.
  */
 export class DynamoDbArchiveSource implements ArchiveChangeSource {
   constructor(private readonly deps: { client: DynamoDBClient; tableName: string }) {}
@@ -83,6 +85,10 @@ export class DynamoDbArchiveSource implements ArchiveChangeSource {
 
   reconciliations(vendorCode: string, hour: string): AsyncIterable<SourceRecord> {
     return this.#hour('gsi1', paymentKeys.byVendorPk(vendorCode), hour);
+  }
+
+  async *creditMemos(hour: string): AsyncIterable<SourceRecord> {
+    for (const state of CREDIT_MEMO_STATES) yield* this.#hour('gsi2', `CMSTATE#${state}`, hour);
   }
 
   async *#hour(index: 'gsi1' | 'gsi2', pk: string, hour: string): AsyncIterable<SourceRecord> {

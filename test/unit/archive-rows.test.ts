@@ -5,6 +5,7 @@ import {
   acknowledgementRows,
   auditEventRows,
   checkRow,
+  creditMemoRows,
   outboxMessageRows,
   purchaseOrderRows,
 } from '#shared/domain/archive/rows.ts';
@@ -325,6 +326,82 @@ describe('checkRow', () => {
         'entity_id: expected text, got number',
         'reason: required, missing',
       ],
+    });
+  });
+});
+
+describe('creditMemoRows', () => {
+  const memo = {
+    memoId: 'RET-ACMEDE-R1',
+    sourceKey: 'RETURN#ACMEDE#R1',
+    request: {
+      kind: 'return',
+      detail: {
+        vendorCode: 'ACMEDE',
+        marketplace: 'DE',
+        returnReference: 'R1',
+        source: 'returns-export',
+        returnDate: '2026-11-20T08:00:00.000Z',
+        respondBy: '2026-11-23T08:00:00.000Z',
+        currency: 'EUR',
+        items: [{ asin: 'B0X', quantity: 2, reason: 'Damaged in transit' }],
+      },
+    },
+    state: 'accepted',
+    revision: 5,
+    createdAt: '2026-11-20T09:00:00.000Z',
+    updatedAt: '2026-11-21T10:00:00.000Z',
+    respondBy: '2026-11-23T08:00:00.000Z',
+    lines: [
+      {
+        itemSequenceNumber: 1,
+        asin: 'B0X',
+        purchaseOrderNumber: 'PO1',
+        quantity: 2,
+        netCost: '10.00',
+        taxAmount: '3.80',
+        taxRate: '19',
+        lineNet: '20.00',
+      },
+    ],
+    totals: { net: '20.00', tax: '3.80', total: '23.80' },
+    decision: { by: 'sub-9', at: '2026-11-20T12:00:00.000Z', outcome: 'approved', note: 'call Dana' },
+    creditNoteNumber: 'CN-7',
+    filing: 'api',
+  };
+
+  it('maps a revision to its memo row and line rows, partitioned by marketplace and claim day, without people', () => {
+    const result = creditMemoRows({ document: JSON.stringify(memo) });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.rows.map((r) => [r.dataset, r.partition])).toEqual([
+      ['credit_memos', { marketplace: 'DE', dt: '2026-11-20' }],
+      ['credit_memo_lines', { marketplace: 'DE', dt: '2026-11-20' }],
+    ]);
+    expect(result.rows[0]!.row).toMatchObject({
+      memo_id: 'RET-ACMEDE-R1',
+      kind: 'return',
+      claim_kind: null,
+      source_reference: 'R1',
+      source_at: new Date('2026-11-20T08:00:00.000Z'),
+      state: 'accepted',
+      line_count: 1,
+      total_amount: 238000000000n,
+      decision_outcome: 'approved',
+    });
+    expect(result.rows[1]!.row).toMatchObject({ asin: 'B0X', quantity: 2, line_net: 200000000000n });
+    const text = JSON.stringify(result.rows, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+    expect(text).not.toContain('sub-9');
+    expect(text).not.toContain('Dana');
+    expect(text).not.toContain('Damaged');
+  });
+
+  it('quarantines a memo that does not fit, naming the field', () => {
+    const result = creditMemoRows({ document: JSON.stringify({ ...memo, revision: 'five' }) });
+    expect(result).toEqual({
+      ok: false,
+      dataset: 'credit_memos',
+      reason: expect.stringMatching(/^document\.revision: /),
     });
   });
 });

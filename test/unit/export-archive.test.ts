@@ -27,6 +27,7 @@ class FakeSource implements ArchiveChangeSource {
   async *settledOutboxMessages() {}
   async *remittanceLines() {}
   async *reconciliations() {}
+  async *creditMemos() {}
   async *auditEvents(hour: string) {
     yield* this.audit.get(hour) ?? [];
   }

@@ -52,6 +52,8 @@ export const DATASET_NAMES = [
   'outbox_messages',
   'remittance_lines',
   'reconciliation',
+  'credit_memos',
+  'credit_memo_lines',
 ] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -68,6 +70,9 @@ const BY_DAY: readonly PartitionKey[] = ['dt'];
 
 const PO_DATE_DT =
   'the purchase-order date, so every version of a PO lands in one partition and "latest version" queries over a dt range see all of them';
+
+const MEMO_DT =
+  'the day Acorn claimed the memo (created_at), so every revision of a memo lands in one partition';
 
 /** Every dataset, by name. */
 export const DATASETS: { readonly [N in DatasetName]: DatasetDefinition & { readonly name: N } } = {
@@ -302,6 +307,70 @@ export const DATASETS: { readonly [N in DatasetName]: DatasetDefinition & { read
       col('last_payment_date', 'timestamp', 'Latest of those payment dates'),
       req('line_count', 'int', 'Remittance lines applied so far'),
       req('updated_at', 'timestamp', 'When this state was written'),
+    ],
+  },
+  credit_memos: {
+    name: 'credit_memos',
+    description:
+      'Each exported revision of each credit memo (one per return or debit note): state, source, amounts, credit note; the highest revision is the current one.',
+    partitionKeys: BY_MARKETPLACE_AND_DAY,
+    dtMeaning: MEMO_DT,
+    columns: [
+      req('memo_id', 'string', 'Acorn memo id, derived from the source reference'),
+      req('vendor_code', 'string', 'Vendor code the credit is asked of'),
+      req('revision', 'int', 'Bumped by every change of the memo'),
+      req(
+        'state',
+        'string',
+        'claimed, awaiting-receipt, pending-approval, approved, rejected, submitted, awaiting-filing, accepted, filed, simulated, expired or failed',
+      ),
+      req('kind', 'string', 'return (a returns notice) or debit-note'),
+      col('claim_kind', 'string', "The debit note's kind: returns, price-claim, shortage-claim, coop, other"),
+      req('source', 'string', 'Where the request came from: returns-export, remittance or api'),
+      req('source_reference', 'string', "Amazon's return reference or debit-note number"),
+      req('source_at', 'timestamp', 'When Amazon raised the return or asked for the credit'),
+      req('created_at', 'timestamp', 'When Acorn claimed the memo (the request arrived)'),
+      req('respond_by', 'timestamp', "Amazon's response deadline"),
+      req('currency', 'string', 'Currency of the amounts'),
+      col('requested_amount', 'decimal', "The debit note's amount (debit notes only)"),
+      col('net_amount', 'decimal', 'Memo net, once computed'),
+      col('tax_amount', 'decimal', 'Memo tax, once computed'),
+      col('total_amount', 'decimal', 'Memo total (net + tax), once computed'),
+      req('line_count', 'int', 'Lines on the memo (0 before they are computed)'),
+      col('reference_invoice_number', 'string', 'Vendor invoice the memo corrects'),
+      col('policy_decision', 'string', "The policy's answer: auto-approve, reject or ask"),
+      col('decision_outcome', 'string', "A person's decision: approved or rejected"),
+      col('decided_at', 'timestamp', 'When the person decided'),
+      col('credit_note_number', 'string', 'Our credit-note number'),
+      col('filing', 'string', 'How the credit note goes to Amazon: api or vendor-central'),
+      col('transaction_id', 'string', "Amazon's transaction id of the submission"),
+      col('submitted_at', 'timestamp', 'When Amazon took the submission'),
+      col('failure_error', 'string', 'Why the workflow failed, when it did'),
+      req('updated_at', 'timestamp', 'When this revision was written'),
+    ],
+  },
+  credit_memo_lines: {
+    name: 'credit_memo_lines',
+    description: 'The lines of each exported credit-memo revision: product, quantity, amounts.',
+    partitionKeys: BY_MARKETPLACE_AND_DAY,
+    dtMeaning: MEMO_DT,
+    columns: [
+      req('memo_id', 'string', 'Acorn memo id'),
+      req('vendor_code', 'string', 'Vendor code'),
+      req('revision', 'int', 'Revision of the memo this line belongs to'),
+      req('state', 'string', "The memo's state at that revision"),
+      req('kind', 'string', 'return or debit-note'),
+      req('item_sequence_number', 'int', 'Line number on the memo'),
+      col('asin', 'string', 'Amazon product identifier (ASIN)'),
+      col('vendor_sku', 'string', 'Vendor product identifier (SKU)'),
+      col('purchase_order_number', 'string', 'PO the credited goods were ordered on'),
+      req('quantity', 'int', 'Units credited (1 for a debit note credited as an amount)'),
+      req('net_cost', 'decimal', 'Net cost per unit, excluding tax'),
+      req('line_net', 'decimal', 'quantity × net_cost'),
+      req('tax_amount', 'decimal', 'Tax of the whole line'),
+      col('tax_rate', 'decimal', 'Tax rate in percent, when stated'),
+      req('currency', 'string', 'Currency of the amounts'),
+      req('updated_at', 'timestamp', 'When this revision was written'),
     ],
   },
 };

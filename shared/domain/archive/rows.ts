@@ -3,6 +3,7 @@ import { automationModuleSchema } from '../../config/runtime.ts';
 import { purchaseOrderSchema } from '../../sp-api/schemas/orders.ts';
 import { describeIssues } from '../../validation.ts';
 import { auditActorSchema, auditEventSchema } from '../audit.ts';
+import { creditMemoRecordSchema } from '../credit-memos/credit-memo.ts';
 import { type Decimal, formatDecimal, multiplyMoney, parseDecimal, parseMoney, sumMoney } from '../money.ts';
 import { outboxArchiveKey, outboxStateSchema } from '../outbox.ts';
 import { deductionKindOf, LINE_KINDS } from '../payments/deductions.ts';
@@ -630,4 +631,81 @@ export function reconciliationRows(item: unknown): MappingResult {
       },
     },
   ]);
+}
+
+// ---- credit memos --------------------------------------------------------------------------
+
+/** A credit memo as the credit-memo capability stores it (`CREDITMEMO#<memoId>` / `CREDITMEMO`). */
+const creditMemoItemSchema = z.object({ document: jsonText(creditMemoRecordSchema) });
+
+/**
+ * One revision of a credit memo as a `credit_memos` row and its `credit_memo_lines` rows, in the
+ * request's marketplace and the day the memo was claimed. References, amounts and pseudonymous
+ * facts only (rule 13): no decider, note, description or return reason goes in.
+ */
+export function creditMemoRows(item: unknown): MappingResult {
+  const parsed = creditMemoItemSchema.safeParse(item);
+  if (!parsed.success) return fail('credit_memos', parsed.error);
+  const memo = parsed.data.document;
+  const { request } = memo;
+  const detail = request.detail;
+  let partition: Partition;
+  try {
+    partition = { marketplace: detail.marketplace, dt: dayOf(memo.createdAt) };
+  } catch (error) {
+    return fail('credit_memos', error as Error);
+  }
+  const isReturn = request.kind === 'return';
+  const header: Row = {
+    memo_id: memo.memoId,
+    vendor_code: detail.vendorCode,
+    revision: memo.revision,
+    state: memo.state,
+    kind: request.kind,
+    claim_kind: isReturn ? null : request.detail.kind,
+    source: detail.source,
+    source_reference: isReturn ? request.detail.returnReference : request.detail.debitNoteNumber,
+    source_at: isReturn ? request.detail.returnDate : request.detail.requestedAt,
+    created_at: memo.createdAt,
+    respond_by: memo.respondBy,
+    currency: detail.currency,
+    requested_amount: isReturn ? null : request.detail.amount,
+    net_amount: memo.totals?.net ?? null,
+    tax_amount: memo.totals?.tax ?? null,
+    total_amount: memo.totals?.total ?? null,
+    line_count: memo.lines?.length ?? 0,
+    reference_invoice_number: memo.referenceInvoiceNumber ?? null,
+    policy_decision: memo.policy?.decision ?? null,
+    decision_outcome: memo.decision?.outcome ?? null,
+    decided_at: memo.decision?.at ?? null,
+    credit_note_number: memo.creditNoteNumber ?? null,
+    filing: memo.filing ?? null,
+    transaction_id: memo.transactionId ?? null,
+    submitted_at: memo.submittedAt ?? null,
+    failure_error: memo.failure?.error ?? null,
+    updated_at: memo.updatedAt,
+  };
+  const lines = (memo.lines ?? []).map((line) => ({
+    dataset: 'credit_memo_lines' as const,
+    partition,
+    row: {
+      memo_id: memo.memoId,
+      vendor_code: detail.vendorCode,
+      revision: memo.revision,
+      state: memo.state,
+      kind: request.kind,
+      item_sequence_number: line.itemSequenceNumber,
+      asin: line.asin ?? null,
+      vendor_sku: line.vendorSku ?? null,
+      purchase_order_number: line.purchaseOrderNumber ?? null,
+      quantity: line.quantity,
+      net_cost: line.netCost,
+      line_net: line.lineNet,
+      tax_amount: line.taxAmount,
+      tax_rate: line.taxRate ?? null,
+      currency: detail.currency,
+      updated_at: memo.updatedAt,
+    } satisfies Row,
+  }));
+  return checked('credit_memos', [{ dataset: 'credit_memos', partition, row: header }, ...lines]);
 }

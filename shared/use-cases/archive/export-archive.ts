@@ -10,6 +10,7 @@ import {
 import {
   acknowledgementRows,
   auditEventRows,
+  creditMemoRows,
   type MappingResult,
   outboxMessageRows,
   purchaseOrderRows,
@@ -119,7 +120,7 @@ async function inBatches<T>(
 /**
  * The hourly archive export (issue 7): every complete hour since the cursor, the records that
  * changed in it — PO versions, acknowledgement records, settled outbox messages, audit events,
- * remittance lines and reconciliation records —
+ * remittance lines, reconciliation records and credit memos —
  * read through the table's indexes, mapped to the datasets, and written as one Parquet file per
  * dataset partition and hour (nothing can be compacted later under Object Lock). A record that
  * does not fit goes to `quarantine/<dataset>/` with the reason. The cursor moves past an hour only
@@ -151,6 +152,9 @@ export function makeExportArchive(deps: ExportArchiveDeps) {
       for await (const record of deps.source.reconciliations(vendor.vendorCode, hour)) {
         batch.take(record, reconciliationRows(record.item));
       }
+    }
+    for await (const record of deps.source.creditMemos(hour)) {
+      batch.take(record, creditMemoRows(record.item));
     }
 
     await inBatches([...batch.files], deps.writeConcurrency ?? 8, async ([key, file]) => {

@@ -27,6 +27,8 @@ export interface ArchiveChangeSource {
   remittanceLines(vendorCode: string, hour: string): AsyncIterable<SourceRecord>;
   /** Reconciliation records of one vendor code last written in the hour. */
   reconciliations(vendorCode: string, hour: string): AsyncIterable<SourceRecord>;
+  /** Credit memos last written in the hour (the latest revision of each). */
+  creditMemos(hour: string): AsyncIterable<SourceRecord>;
 }
 
 /** An object for the archive: the export's Parquet files and quarantine lines. */
