@@ -1,10 +1,12 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { CREDIT_MEMO_STATES } from '../domain/credit-memos/credit-memo.ts';
+import { INVOICE_STATES } from '../domain/invoices/invoice-record.ts';
 import { isSettled, OUTBOX_STATES } from '../domain/outbox.ts';
 import type { AcknowledgementState } from '../domain/purchase-orders/acknowledgement-record.ts';
 import type { ArchiveChangeSource, SourceRecord } from '../use-cases/archive/ports.ts';
 import { purchaseOrderKeys } from '../use-cases/vendor-ingest/pull-purchase-orders.ts';
 import { auditKeys } from './dynamodb-audit.ts';
+import { invoiceKeys } from './dynamodb-invoices.ts';
 import { outboxKeys } from './dynamodb-outbox.ts';
 import { LINE_SHARDS, paymentKeys } from './dynamodb-payments.ts';
 
@@ -56,7 +58,8 @@ function plainItem(item: Record<string, AttributeValue>): Record<string, unknown
  * - remittance lines: gsi1 `PAYLINES#<vendorCode>#<day>#<shard>` / `<importedAt>#<lineId>`, one
  *   query per shard;
  * - reconciliation records: gsi1 `PAYMENTS#<vendorCode>` / `<updatedAt>#<invoice>`;
- * - credit memos: gsi2 `CMSTATE#<state>` / `<updatedAt>#<memoId>`, one query per state.
+ * - credit memos: gsi2 `CMSTATE#<state>` / `<updatedAt>#<memoId>`, one query per state;
+ * - invoices: gsi1 `INVSTATE#<state>` / `<updatedAt>#<number>`, one query per state.
  */
 export class DynamoDbArchiveSource implements ArchiveChangeSource {
   constructor(private readonly deps: { client: DynamoDBClient; tableName: string }) {}
@@ -89,6 +92,10 @@ export class DynamoDbArchiveSource implements ArchiveChangeSource {
 
   async *creditMemos(hour: string): AsyncIterable<SourceRecord> {
     for (const state of CREDIT_MEMO_STATES) yield* this.#hour('gsi2', `CMSTATE#${state}`, hour);
+  }
+
+  async *invoices(hour: string): AsyncIterable<SourceRecord> {
+    for (const state of INVOICE_STATES) yield* this.#hour('gsi1', invoiceKeys.byStatePk(state), hour);
   }
 
   async *#hour(index: 'gsi1' | 'gsi2', pk: string, hour: string): AsyncIterable<SourceRecord> {

@@ -6,6 +6,7 @@ import {
   auditEventRows,
   checkRow,
   creditMemoRows,
+  invoiceRows,
   outboxMessageRows,
   purchaseOrderRows,
 } from '#shared/domain/archive/rows.ts';
@@ -402,6 +403,113 @@ describe('creditMemoRows', () => {
       ok: false,
       dataset: 'credit_memos',
       reason: expect.stringMatching(/^document\.revision: /),
+    });
+  });
+});
+
+describe('invoiceRows', () => {
+  const invoice = {
+    pk: 'INVOICE#INV-0007',
+    sk: 'INVOICE',
+    gsi1pk: 'INVSTATE#rejected',
+    invoiceNumber: 'INV-0007',
+    invoiceType: 'Invoice',
+    vendorCode: 'ACMEDE',
+    marketplace: 'DE',
+    currency: 'EUR',
+    invoiceDate: '2026-11-22T16:00:00.000Z',
+    total: '59.50',
+    taxTotal: '9.50',
+    netTotal: '50.00',
+    purchaseOrderNumbers: ['PO1', 'PO2'],
+    lines: [
+      {
+        itemSequenceNumber: 1,
+        purchaseOrderNumber: 'PO1',
+        amazonProductIdentifier: 'B0X',
+        vendorProductIdentifier: 'SKU-1',
+        quantity: 3,
+        netCost: '10.00',
+        taxAmount: '5.70',
+        taxRate: '19',
+        unitOfMeasure: 'Eaches',
+        purchaseOrderItemSequenceNumber: '00001',
+      },
+      { itemSequenceNumber: 2, purchaseOrderNumber: 'PO2', quantity: 4, netCost: '5.00', taxAmount: '3.80' },
+    ],
+    state: 'rejected',
+    paymentTermsNetDays: 60,
+    legalEntity: 'ACMEREMIT',
+    series: 'INV',
+    sequence: 7,
+    shipments: [
+      { purchaseOrderNumber: 'PO1', shipmentId: 'S1' },
+      { purchaseOrderNumber: 'PO2', shipmentId: 'S2' },
+    ],
+    transactionId: 'tx-9',
+    submittedAt: '2026-11-22T16:05:00.000Z',
+    errors: [{ code: 'InvalidTaxId', message: 'Tax id of Jane Doe, 1 Main St is invalid' }],
+    documents: { json: 'documents/invoices/INV-0007.json', pdf: 'documents/invoices/INV-0007.pdf' },
+    revision: 4,
+    createdAt: '2026-11-22T16:00:00.000Z',
+    updatedAt: '2026-11-24T08:15:00.000Z',
+  };
+
+  it('maps a revision to its invoice row and line rows, partitioned by marketplace and invoice day', () => {
+    const result = invoiceRows(invoice);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.rows.map((r) => [r.dataset, r.partition])).toEqual([
+      ['invoices', { marketplace: 'DE', dt: '2026-11-22' }],
+      ['invoice_lines', { marketplace: 'DE', dt: '2026-11-22' }],
+      ['invoice_lines', { marketplace: 'DE', dt: '2026-11-22' }],
+    ]);
+    expect(result.rows[0]!.row).toMatchObject({
+      invoice_number: 'INV-0007',
+      invoice_type: 'Invoice',
+      state: 'rejected',
+      revision: 4,
+      invoice_date: new Date('2026-11-22T16:00:00.000Z'),
+      supply_date: null,
+      total: 595000000000n,
+      line_count: 2,
+      purchase_order_numbers: 'PO1,PO2',
+      shipment_count: 2,
+      sequence: 7n,
+      payment_terms_net_days: 60,
+      payment_status: null,
+      error_codes: 'InvalidTaxId',
+      updated_at: new Date('2026-11-24T08:15:00.000Z'),
+    });
+    expect(result.rows[1]!.row).toMatchObject({
+      asin: 'B0X',
+      vendor_sku: 'SKU-1',
+      quantity: 3,
+      line_net: 300000000000n,
+      tax_rate: 190000000000n,
+      purchase_order_item_sequence_number: '00001',
+    });
+    expect(result.rows[2]!.row).toMatchObject({
+      asin: null,
+      quantity: 4,
+      line_net: 200000000000n,
+      tax_rate: null,
+    });
+    const text = JSON.stringify(result.rows, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+    expect(text).not.toContain('Jane Doe');
+    expect(text).not.toContain('Main St');
+  });
+
+  it('quarantines an invoice that does not fit, naming the field', () => {
+    expect(invoiceRows({ ...invoice, revision: 'four' })).toEqual({
+      ok: false,
+      dataset: 'invoices',
+      reason: expect.stringMatching(/^revision: /),
+    });
+    expect(invoiceRows({ ...invoice, lines: [{ ...invoice.lines[0], netCost: '1.00000000001' }] })).toEqual({
+      ok: false,
+      dataset: 'invoices',
+      reason: expect.stringMatching(/^invoice_lines row 1: net_cost: /),
     });
   });
 });

@@ -2,6 +2,7 @@ import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynam
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbArchiveSource } from '#shared/aws/dynamodb-archive-source.ts';
+import { INVOICE_STATES } from '#shared/domain/invoices/invoice-record.ts';
 import type { SourceRecord } from '#shared/use-cases/archive/ports.ts';
 
 const ddb = mockClient(DynamoDBClient);
@@ -77,6 +78,29 @@ describe('DynamoDbArchiveSource', () => {
       'AUDIT#2026-11-24',
     ]);
     expect(ddb.commandCalls(QueryCommand).every((c) => c.args[0].input.IndexName === 'gsi1')).toBe(true);
+    expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
+  });
+
+  it('reads invoices under every invoice state from gsi1 as the hour’s key range, never scanning', async () => {
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: 'INVSTATE#accepted' } } }, false)
+      .resolves({ Items: [{ pk: { S: 'INVOICE#INV-1' }, sk: { S: 'INVOICE' }, revision: { N: '2' } }] });
+
+    const records = await all(source.invoices('2026-11-24T08'));
+
+    expect(records).toEqual([
+      { source: 'INVOICE#INV-1|INVOICE', item: { pk: 'INVOICE#INV-1', sk: 'INVOICE', revision: 2 } },
+    ]);
+    const calls = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.ExpressionAttributeValues?.[':pk']?.S)).toEqual(
+      INVOICE_STATES.map((state) => `INVSTATE#${state}`),
+    );
+    for (const call of calls) {
+      expect(call).toMatchObject({
+        IndexName: 'gsi1',
+        ExpressionAttributeValues: { ':from': { S: '2026-11-24T08' }, ':to': { S: '2026-11-24T08\uffff' } },
+      });
+    }
     expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
   });
 });

@@ -17,6 +17,7 @@ import { spApiFixture } from '../support/fixtures.ts';
 class FakeSource implements ArchiveChangeSource {
   readonly orders = new Map<string, SourceRecord[]>();
   readonly audit = new Map<string, SourceRecord[]>();
+  readonly invoiceRecords = new Map<string, SourceRecord[]>();
   readonly asked: string[] = [];
 
   async *purchaseOrders(vendorCode: string, hour: string) {
@@ -28,6 +29,9 @@ class FakeSource implements ArchiveChangeSource {
   async *remittanceLines() {}
   async *reconciliations() {}
   async *creditMemos() {}
+  async *invoices(hour: string) {
+    yield* this.invoiceRecords.get(hour) ?? [];
+  }
   async *auditEvents(hour: string) {
     yield* this.audit.get(hour) ?? [];
   }
@@ -76,6 +80,44 @@ function auditRecord(id: string, at: string): SourceRecord {
         entity: { type: 'PurchaseOrder', id: 'X' },
         reason: 'sent',
       }),
+    },
+  };
+}
+
+function invoiceRecord(number: string, invoiceDate: string, updatedAt: string): SourceRecord {
+  return {
+    source: `INVOICE#${number}|INVOICE`,
+    item: {
+      pk: `INVOICE#${number}`,
+      sk: 'INVOICE',
+      invoiceNumber: number,
+      invoiceType: 'Invoice',
+      vendorCode: 'ACMEDE',
+      marketplace: 'DE',
+      currency: 'EUR',
+      invoiceDate,
+      total: '23.80',
+      taxTotal: '3.80',
+      netTotal: '20.00',
+      purchaseOrderNumbers: ['PO1'],
+      lines: [
+        {
+          itemSequenceNumber: 1,
+          purchaseOrderNumber: 'PO1',
+          quantity: 2,
+          netCost: '10.00',
+          taxAmount: '3.80',
+        },
+      ],
+      state: 'submitted',
+      legalEntity: 'ACME',
+      series: 'INV',
+      sequence: 1,
+      shipments: [{ purchaseOrderNumber: 'PO1', shipmentId: 'S1' }],
+      documents: { json: 'documents/x.json', pdf: 'documents/x.pdf' },
+      revision: 2,
+      createdAt: invoiceDate,
+      updatedAt,
     },
   };
 }
@@ -157,6 +199,23 @@ describe('makeExportArchive', () => {
       quarantined: 0,
     });
     expect(source.asked).toEqual(['po:ACMEDE:2026-11-24T07', 'po:ACMEDE:2026-11-24T08']);
+  });
+
+  it('exports the invoices written in the hour into invoices and invoice_lines, by invoice day', async () => {
+    source.invoiceRecords.set('2026-11-24T08', [
+      invoiceRecord('INV-1', '2026-11-23T18:00:00.000Z', '2026-11-24T08:10:00.000Z'),
+      invoiceRecord('INV-2', '2026-11-24T07:00:00.000Z', '2026-11-24T08:20:00.000Z'),
+    ]);
+
+    const summary = await exportArchive();
+
+    expect(archive.objects.map((o) => o.key).sort()).toEqual([
+      'datasets/invoice_lines/marketplace=DE/dt=2026-11-23/2026-11-24T08.parquet',
+      'datasets/invoice_lines/marketplace=DE/dt=2026-11-24/2026-11-24T08.parquet',
+      'datasets/invoices/marketplace=DE/dt=2026-11-23/2026-11-24T08.parquet',
+      'datasets/invoices/marketplace=DE/dt=2026-11-24/2026-11-24T08.parquet',
+    ]);
+    expect(summary).toMatchObject({ objects: 4, rows: { invoices: 2, invoice_lines: 2 }, quarantined: 0 });
   });
 
   it('puts a record that does not fit into the hour’s quarantine file with the reason, and exports the rest', async () => {

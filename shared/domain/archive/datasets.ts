@@ -54,6 +54,8 @@ export const DATASET_NAMES = [
   'reconciliation',
   'credit_memos',
   'credit_memo_lines',
+  'invoices',
+  'invoice_lines',
 ] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -73,6 +75,9 @@ const PO_DATE_DT =
 
 const MEMO_DT =
   'the day Acorn claimed the memo (created_at), so every revision of a memo lands in one partition';
+
+const INVOICE_DT =
+  'the invoice date, so every revision of an invoice lands in one partition and "latest revision" queries over a dt range see all of them';
 
 /** Every dataset, by name. */
 export const DATASETS: { readonly [N in DatasetName]: DatasetDefinition & { readonly name: N } } = {
@@ -366,6 +371,77 @@ export const DATASETS: { readonly [N in DatasetName]: DatasetDefinition & { read
       col('purchase_order_number', 'string', 'PO the credited goods were ordered on'),
       req('quantity', 'int', 'Units credited (1 for a debit note credited as an amount)'),
       req('net_cost', 'decimal', 'Net cost per unit, excluding tax'),
+      req('line_net', 'decimal', 'quantity × net_cost'),
+      req('tax_amount', 'decimal', 'Tax of the whole line'),
+      col('tax_rate', 'decimal', 'Tax rate in percent, when stated'),
+      req('currency', 'string', 'Currency of the amounts'),
+      req('updated_at', 'timestamp', 'When this revision was written'),
+    ],
+  },
+  invoices: {
+    name: 'invoices',
+    description:
+      'Each exported revision of each invoice and credit note Acorn issued: state, amounts, POs billed, Amazon submission and payment status; the highest revision is the current one.',
+    partitionKeys: BY_MARKETPLACE_AND_DAY,
+    dtMeaning: INVOICE_DT,
+    columns: [
+      req('invoice_number', 'string', 'Invoice (or credit-note) number'),
+      req('invoice_type', 'string', 'Invoice or CreditNote'),
+      req('vendor_code', 'string', 'Vendor code billed under'),
+      req('revision', 'int', 'Bumped by every change of the record'),
+      req(
+        'state',
+        'string',
+        'parallel-run, queued, held, simulated, submitted, accepted, rejected, failed or unknown',
+      ),
+      req('invoice_date', 'timestamp', 'Invoice date on the document'),
+      col('supply_date', 'timestamp', 'When the goods left (date of supply)'),
+      req('currency', 'string', 'Currency of the amounts'),
+      req('net_total', 'decimal', 'Total excluding tax'),
+      req('tax_total', 'decimal', 'Tax total'),
+      req('total', 'decimal', 'Gross total including tax'),
+      req('line_count', 'int', 'Lines on the invoice'),
+      col('purchase_order_numbers', 'string', 'POs billed, comma-separated'),
+      req('shipment_count', 'int', 'Confirmed shipments the invoice bills'),
+      col('reference_invoice_number', 'string', 'For a credit note: the invoice it corrects'),
+      req('legal_entity', 'string', 'Remit-to party id (an Amazon party id) the number was drawn for'),
+      req('series', 'string', 'Number series'),
+      req('sequence', 'bigint', 'Position in the number series'),
+      col('payment_terms_net_days', 'int', 'Payment terms, net days'),
+      col('payment_status', 'string', "Amazon's payment status (Finances Invoices API)"),
+      col('payment_status_updated_at', 'timestamp', 'When the payment status was last read'),
+      col('transaction_id', 'string', "Amazon's transaction id of the submission"),
+      col('submitted_at', 'timestamp', 'When Amazon took the submission'),
+      col('accepted_at', 'timestamp', 'When Acorn recorded the invoice accepted'),
+      col('error_codes', 'string', "Amazon's error codes, comma-separated, when rejected or failed"),
+      req('created_at', 'timestamp', 'When Acorn issued the invoice'),
+      req('updated_at', 'timestamp', 'When this revision was written'),
+    ],
+  },
+  invoice_lines: {
+    name: 'invoice_lines',
+    description: 'The lines of each exported invoice revision: PO line, product, quantity, amounts.',
+    partitionKeys: BY_MARKETPLACE_AND_DAY,
+    dtMeaning: INVOICE_DT,
+    columns: [
+      req('invoice_number', 'string', 'Invoice (or credit-note) number'),
+      req('invoice_type', 'string', 'Invoice or CreditNote'),
+      req('vendor_code', 'string', 'Vendor code'),
+      req('revision', 'int', 'Revision of the invoice this line belongs to'),
+      req('state', 'string', "The invoice's state at that revision"),
+      req('item_sequence_number', 'int', 'Line number on the invoice'),
+      col('purchase_order_number', 'string', 'PO the line bills'),
+      col(
+        'purchase_order_item_sequence_number',
+        'string',
+        "The PO line it bills (the PO's own sequence number)",
+      ),
+      col('asin', 'string', 'Amazon product identifier (ASIN)'),
+      col('vendor_sku', 'string', 'Vendor product identifier (SKU)'),
+      req('quantity', 'int', 'Eaches billed'),
+      col('unit_of_measure', 'string', 'Unit invoiced in: Cases or Eaches'),
+      col('unit_size', 'int', 'Case size, for cases'),
+      req('net_cost', 'decimal', 'Net cost per each, excluding tax'),
       req('line_net', 'decimal', 'quantity × net_cost'),
       req('tax_amount', 'decimal', 'Tax of the whole line'),
       col('tax_rate', 'decimal', 'Tax rate in percent, when stated'),

@@ -4,6 +4,7 @@ import { purchaseOrderSchema } from '../../sp-api/schemas/orders.ts';
 import { describeIssues } from '../../validation.ts';
 import { auditActorSchema, auditEventSchema } from '../audit.ts';
 import { creditMemoRecordSchema } from '../credit-memos/credit-memo.ts';
+import { invoiceRecordSchema } from '../invoices/invoice-record.ts';
 import { type Decimal, formatDecimal, multiplyMoney, parseDecimal, parseMoney, sumMoney } from '../money.ts';
 import { outboxArchiveKey, outboxStateSchema } from '../outbox.ts';
 import { deductionKindOf, LINE_KINDS } from '../payments/deductions.ts';
@@ -708,4 +709,86 @@ export function creditMemoRows(item: unknown): MappingResult {
     } satisfies Row,
   }));
   return checked('credit_memos', [{ dataset: 'credit_memos', partition, row: header }, ...lines]);
+}
+
+// ---- invoices ------------------------------------------------------------------------------
+
+/**
+ * One revision of an invoice (or credit note) as the invoicing capability stores it
+ * (`INVOICE#<number>` / `INVOICE`, plain attributes read through the contract's schema) as an
+ * `invoices` row and its `invoice_lines` rows, in the invoice's marketplace and invoice day.
+ * Numbers, amounts, party ids and error codes only (rule 13): no address, tax registration or
+ * free-text message of Amazon goes in.
+ */
+export function invoiceRows(item: unknown): MappingResult {
+  const parsed = invoiceRecordSchema.safeParse(item);
+  if (!parsed.success) return fail('invoices', parsed.error);
+  const invoice = parsed.data;
+  let partition: Partition;
+  let lineNets: string[];
+  try {
+    partition = { marketplace: invoice.marketplace, dt: dayOf(invoice.invoiceDate) };
+    lineNets = invoice.lines.map((line) =>
+      formatDecimal(multiplyMoney(parseMoney(line.netCost, invoice.currency), line.quantity)),
+    );
+  } catch (error) {
+    return fail('invoices', error as Error);
+  }
+  const header: Row = {
+    invoice_number: invoice.invoiceNumber,
+    invoice_type: invoice.invoiceType,
+    vendor_code: invoice.vendorCode,
+    revision: invoice.revision,
+    state: invoice.state,
+    invoice_date: invoice.invoiceDate,
+    supply_date: invoice.supplyDate ?? null,
+    currency: invoice.currency,
+    net_total: invoice.netTotal,
+    tax_total: invoice.taxTotal,
+    total: invoice.total,
+    line_count: invoice.lines.length,
+    purchase_order_numbers: invoice.purchaseOrderNumbers.length
+      ? invoice.purchaseOrderNumbers.join(',')
+      : null,
+    shipment_count: invoice.shipments.length,
+    reference_invoice_number: invoice.referenceInvoiceNumber ?? null,
+    legal_entity: invoice.legalEntity,
+    series: invoice.series,
+    sequence: invoice.sequence,
+    payment_terms_net_days: invoice.paymentTermsNetDays ?? null,
+    payment_status: invoice.paymentStatus ?? null,
+    payment_status_updated_at: invoice.paymentStatusUpdatedAt ?? null,
+    transaction_id: invoice.transactionId ?? null,
+    submitted_at: invoice.submittedAt ?? null,
+    accepted_at: invoice.acceptedAt ?? null,
+    error_codes: invoice.errors?.length ? invoice.errors.map((e) => e.code).join(',') : null,
+    created_at: invoice.createdAt,
+    updated_at: invoice.updatedAt,
+  };
+  const lines = invoice.lines.map((line, index) => ({
+    dataset: 'invoice_lines' as const,
+    partition,
+    row: {
+      invoice_number: invoice.invoiceNumber,
+      invoice_type: invoice.invoiceType,
+      vendor_code: invoice.vendorCode,
+      revision: invoice.revision,
+      state: invoice.state,
+      item_sequence_number: line.itemSequenceNumber,
+      purchase_order_number: line.purchaseOrderNumber ?? null,
+      purchase_order_item_sequence_number: line.purchaseOrderItemSequenceNumber ?? null,
+      asin: line.amazonProductIdentifier ?? null,
+      vendor_sku: line.vendorProductIdentifier ?? null,
+      quantity: line.quantity,
+      unit_of_measure: line.unitOfMeasure ?? null,
+      unit_size: line.unitSize ?? null,
+      net_cost: line.netCost,
+      line_net: lineNets[index] ?? null,
+      tax_amount: line.taxAmount,
+      tax_rate: line.taxRate ?? null,
+      currency: invoice.currency,
+      updated_at: invoice.updatedAt,
+    } satisfies Row,
+  }));
+  return checked('invoices', [{ dataset: 'invoices', partition, row: header }, ...lines]);
 }

@@ -11,6 +11,7 @@ import {
   acknowledgementRows,
   auditEventRows,
   creditMemoRows,
+  invoiceRows,
   type MappingResult,
   outboxMessageRows,
   purchaseOrderRows,
@@ -120,7 +121,7 @@ async function inBatches<T>(
 /**
  * The hourly archive export (issue 7): every complete hour since the cursor, the records that
  * changed in it — PO versions, acknowledgement records, settled outbox messages, audit events,
- * remittance lines, reconciliation records and credit memos —
+ * remittance lines, reconciliation records, credit memos and invoices —
  * read through the table's indexes, mapped to the datasets, and written as one Parquet file per
  * dataset partition and hour (nothing can be compacted later under Object Lock). A record that
  * does not fit goes to `quarantine/<dataset>/` with the reason. The cursor moves past an hour only
@@ -155,6 +156,9 @@ export function makeExportArchive(deps: ExportArchiveDeps) {
     }
     for await (const record of deps.source.creditMemos(hour)) {
       batch.take(record, creditMemoRows(record.item));
+    }
+    for await (const record of deps.source.invoices(hour)) {
+      batch.take(record, invoiceRows(record.item));
     }
 
     await inBatches([...batch.files], deps.writeConcurrency ?? 8, async ([key, file]) => {

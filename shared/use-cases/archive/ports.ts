@@ -29,6 +29,8 @@ export interface ArchiveChangeSource {
   reconciliations(vendorCode: string, hour: string): AsyncIterable<SourceRecord>;
   /** Credit memos last written in the hour (the latest revision of each). */
   creditMemos(hour: string): AsyncIterable<SourceRecord>;
+  /** Invoices and credit notes last written in the hour (the latest revision of each). */
+  invoices(hour: string): AsyncIterable<SourceRecord>;
 }
 
 /** An object for the archive: the export's Parquet files and quarantine lines. */
