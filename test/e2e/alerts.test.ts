@@ -102,7 +102,7 @@ describe('alerts through npm start', () => {
     expect(listed.items.map((a) => a.id)).toContain(raised.id);
 
     // The robot's stand-in (which checks DingTalk's signature) received it, naming the file.
-    const sink = sinkSchema.parse((await getJson(`${system.chatSink.url}/_sink/messages`)).body);
+    const sink = sinkSchema.parse((await getJson(`${system.chatSink.url}/_sink/messages`, null)).body);
     const message = sink.items.find((m) => m.text.includes(raised.id));
     expect(message).toMatchObject({ channel: 'warehouse-dingtalk', type: 'dingtalk' });
     expect(message?.text).toContain(BAD_FILE);
