@@ -328,12 +328,17 @@ async function renderAudit(root: HTMLElement): Promise<void> {
   const results = el('div', { id: 'audit-results' });
   const preset = hashQuery();
   for (const input of form.querySelectorAll('input')) input.value = preset.get(input.name) ?? '';
+  // Only the latest search may fill the results: an earlier, slower one (the unfiltered first
+  // page) must not land after the one the user asked for.
+  let latestSearch = 0;
   const search = async () => {
     const query = new URLSearchParams();
     for (const [k, v] of new FormData(form).entries()) if (String(v).trim()) query.set(k, String(v).trim());
+    const mine = ++latestSearch;
     results.replaceChildren();
     try {
       const body = (await api(`/api/audit?${query}`)) as { items: unknown[] };
+      if (mine !== latestSearch) return;
       results.append(
         table(
           [
@@ -349,7 +354,7 @@ async function renderAudit(root: HTMLElement): Promise<void> {
         ),
       );
     } catch (error) {
-      results.append(unavailable(error));
+      if (mine === latestSearch) results.append(unavailable(error));
     }
   };
   form.addEventListener('submit', (e) => {
