@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -125,13 +125,33 @@ function withLocalApprovals(config: AcornConfig, consoleUrl: string): AcornConfi
   };
 }
 
-/** A free TCP port on 127.0.0.1 (the approval links need the console's port before it listens). */
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
+/**
+ * Binds the console's server before anything else starts: the approval links baked into the
+ * functions' configuration need its port, and a port probed then released could be taken by
+ * another listener (this process's emulators, a parallel test) before the console binds it.
+ * Until the system is ready, requests are answered 503.
+ */
+async function bindConsoleServer(port: number): Promise<{
+  server: Server;
+  port: number;
+  serve: (handler: (req: IncomingMessage, res: ServerResponse) => void) => void;
+}> {
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const server = createServer((req, res) => {
+    if (handler) return handler(req, res);
+    sendJson(res, 503, { error: 'Starting', message: 'the local system is still starting' });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    serve: (h) => {
+      handler = h;
+    },
+  };
 }
 
 /**
@@ -214,7 +234,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * Amazon sandbox on the same clock, and the console with its JSON API.
  */
 export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
-  const port = options.port === 0 ? await freePort() : (options.port ?? 4280);
+  const consoleServer = await bindConsoleServer(options.port ?? 4280);
+  const { server, port } = consoleServer;
   const sandboxPort = options.sandboxPort ?? (options.port === 0 ? 0 : port + 1);
   const dataDir = options.dataDir ?? join(PROJECT_ROOT, '.acorn');
   const config = loadAcornConfig(options.configPath ?? join(PROJECT_ROOT, 'acorn.config.json'));
@@ -265,7 +286,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   });
 
   const shopify = await startShopifySandbox({
-    port: options.shopifyPort ?? (port === 0 ? 0 : port + 2),
+    port: options.shopifyPort ?? (options.port === 0 ? 0 : port + 2),
     clock: clockProxy,
     stateDir: join(dataDir, 'shopify-sandbox'),
     skus: [...skusByEan(sandbox.vendorFiles(clockProxy.now()).catalogCsv).values()],
@@ -315,6 +336,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       envOverrides: { AWS_ENDPOINT_URL_SESV2: chatSink.sesEndpoint, SLACK_API_URL: messages.slackApiUrl },
     });
   } catch (error) {
+    server.close();
     await messages.close();
     await sandbox.close();
     await shopify.close();
@@ -452,7 +474,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const stopMirroring = rt.onEvent((published) => mirror.onEvent(published));
   await mirror.sync();
 
-  const server: Server = createServer((req, res) => {
+  consoleServer.serve((req, res) => {
     handle(req, res).catch((error: unknown) => {
       sendJson(res, 500, { error: 'InternalError', message: (error as Error).message });
     });
@@ -540,16 +562,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     sendJson(res, 404, { error: 'NotFound', message: `${req.method} ${url.pathname} is not a route` });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const actualPort = (server.address() as AddressInfo).port;
-  shopify.setWebhookUrl(`http://127.0.0.1:${actualPort}/webhooks/shopify`);
+  shopify.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/shopify`);
 
   let closed = false;
   return {
-    url: `http://127.0.0.1:${actualPort}`,
+    url: `http://127.0.0.1:${port}`,
     sandbox,
     shopify,
     runtime: rt,
