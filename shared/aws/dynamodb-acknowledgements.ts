@@ -4,7 +4,6 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import {
@@ -13,6 +12,7 @@ import {
   OPEN_STATES,
 } from '../domain/purchase-orders/acknowledgement-record.ts';
 import type { AcknowledgementStore } from '../use-cases/purchase-orders/ports.ts';
+import { keyCondition, queryItems } from './dynamodb-query.ts';
 
 /** The fields every consumer relies on; the rest travels as written. */
 const storedRecordSchema = z.looseObject({
@@ -131,35 +131,19 @@ export class DynamoDbAcknowledgementStore implements AcknowledgementStore {
   }
 
   async #query(
-    index: string,
+    index: 'gsi1' | 'gsi2',
     pk: string,
     opts: { until?: string; limit: number },
   ): Promise<AcknowledgementRecord[]> {
-    const records: AcknowledgementRecord[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const res = await this.deps.client.send(
-        new QueryCommand({
-          TableName: this.deps.tableName,
-          IndexName: index,
-          KeyConditionExpression: opts.until
-            ? `${index}pk = :pk AND ${index}sk < :until`
-            : `${index}pk = :pk`,
-          ExpressionAttributeValues: {
-            ':pk': { S: pk },
-            ...(opts.until ? { ':until': { S: opts.until } } : {}),
-          },
-          Limit: opts.limit - records.length,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        const record = this.#parse(item);
-        if (record) records.push(record);
-      }
-      start = res.LastEvaluatedKey;
-    } while (start && records.length < opts.limit);
-    return records;
+    const items = await queryItems(
+      this.deps.client,
+      {
+        TableName: this.deps.tableName,
+        ...keyCondition({ index, pk, ...(opts.until ? { below: opts.until } : {}) }),
+      },
+      opts.limit,
+    );
+    return items.flatMap((item) => this.#parse(item) ?? []);
   }
 
   listByState(state: AcknowledgementState, limit: number): Promise<AcknowledgementRecord[]> {

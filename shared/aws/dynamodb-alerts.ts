@@ -4,13 +4,13 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { ALERT_SEVERITIES } from '../domain/notifications/alert-config.ts';
 import { ALERT_STATES, type Alert, type AlertState } from '../domain/notifications/alerts.ts';
 import type { AlertStore } from '../use-cases/notifications/ports.ts';
 import { parseOrThrow } from '../validation.ts';
+import { keyCondition, queryItems } from './dynamodb-query.ts';
 
 /**
  * Alerts in the single table:
@@ -145,32 +145,11 @@ export class DynamoDbAlertStore implements AlertStore {
     range: { below?: string; beginsWith?: string },
     forward = true,
   ): Promise<Alert[]> {
-    const values: Record<string, AttributeValue> = { ':pk': { S: pk } };
-    let condition = `${index}pk = :pk`;
-    if (range.below) {
-      condition += ` AND ${index}sk < :sk`;
-      values[':sk'] = { S: range.below };
-    } else if (range.beginsWith) {
-      condition += ` AND begins_with(${index}sk, :sk)`;
-      values[':sk'] = { S: range.beginsWith };
-    }
-    const out: Alert[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const res = await this.deps.client.send(
-        new QueryCommand({
-          TableName: this.deps.tableName,
-          IndexName: index,
-          KeyConditionExpression: condition,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: forward,
-          Limit: limit - out.length,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const raw of res.Items ?? []) out.push(fromItem(raw));
-      start = res.LastEvaluatedKey;
-    } while (start && out.length < limit);
-    return out;
+    const items = await queryItems(
+      this.deps.client,
+      { TableName: this.deps.tableName, ...keyCondition({ index, pk, ...range }), ScanIndexForward: forward },
+      limit,
+    );
+    return items.map(fromItem);
   }
 }

@@ -1,4 +1,4 @@
-import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CREDIT_MEMO_STATES } from '../domain/credit-memos/credit-memo.ts';
 import { INVOICE_STATES } from '../domain/invoices/invoice-record.ts';
 import { isSettled, OUTBOX_STATES } from '../domain/outbox.ts';
@@ -9,6 +9,7 @@ import { auditKeys } from './dynamodb-audit.ts';
 import { invoiceKeys } from './dynamodb-invoices.ts';
 import { outboxKeys } from './dynamodb-outbox.ts';
 import { LINE_SHARDS, paymentKeys } from './dynamodb-payments.ts';
+import { keyCondition, queryPages } from './dynamodb-query.ts';
 
 /** Every acknowledgement state: the record sits in gsi1 under its current one. */
 const ACKNOWLEDGEMENT_STATES = [
@@ -99,26 +100,12 @@ export class DynamoDbArchiveSource implements ArchiveChangeSource {
   }
 
   async *#hour(index: 'gsi1' | 'gsi2', pk: string, hour: string): AsyncIterable<SourceRecord> {
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const res = await this.deps.client.send(
-        new QueryCommand({
-          TableName: this.deps.tableName,
-          IndexName: index,
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#pk': `${index}pk`, '#sk': `${index}sk` },
-          ExpressionAttributeValues: {
-            ':pk': { S: pk },
-            ':from': { S: hour },
-            ':to': { S: `${hour}\uffff` },
-          },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        yield { source: `${item.pk?.S ?? '?'}|${item.sk?.S ?? '?'}`, item: plainItem(item) };
-      }
-      start = res.LastEvaluatedKey;
-    } while (start);
+    const range = {
+      TableName: this.deps.tableName,
+      ...keyCondition({ index, pk, between: [hour, `${hour}\uffff`] }),
+    };
+    for await (const item of queryPages(this.deps.client, range)) {
+      yield { source: `${item.pk?.S ?? '?'}|${item.sk?.S ?? '?'}`, item: plainItem(item) };
+    }
   }
 }

@@ -1,15 +1,14 @@
 import {
-  type AttributeValue,
   BatchWriteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { type CatalogEntry, CatalogIndex } from '../domain/purchase-orders/catalog.ts';
 import { type PurchaseOrder, purchaseOrderSchema } from '../sp-api/schemas/orders.ts';
 import type { CatalogSource, PurchaseOrderReader } from '../use-cases/purchase-orders/ports.ts';
+import { keyCondition, queryPages } from './dynamodb-query.ts';
 
 const catalogEntrySchema = z.looseObject({
   sku: z.string(),
@@ -36,21 +35,12 @@ export class DynamoDbCatalog implements CatalogSource {
     const now = this.deps.now?.() ?? Date.now();
     if (this.#cached && this.#cached.until > now) return this.#cached.index;
     const entries: CatalogEntry[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const res = await this.deps.client.send(
-        new QueryCommand({
-          TableName: this.deps.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: 'CATALOG' } },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        if (item.entry?.S) entries.push(catalogEntrySchema.parse(JSON.parse(item.entry.S)) as CatalogEntry);
-      }
-      start = res.LastEvaluatedKey;
-    } while (start);
+    for await (const item of queryPages(this.deps.client, {
+      TableName: this.deps.tableName,
+      ...keyCondition({ pk: 'CATALOG' }),
+    })) {
+      if (item.entry?.S) entries.push(catalogEntrySchema.parse(JSON.parse(item.entry.S)) as CatalogEntry);
+    }
     const index = CatalogIndex.build(entries);
     this.#cached = { index, until: now + CATALOG_TTL_MS };
     return index;

@@ -5,7 +5,6 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
@@ -20,6 +19,7 @@ import type {
   InvoiceClaims,
   InvoiceStore,
 } from '../use-cases/invoices/ports.ts';
+import { keyCondition, queryItems } from './dynamodb-query.ts';
 
 /**
  * The invoicing capability on the single table:
@@ -88,39 +88,23 @@ class TableAccess {
     }
   }
 
-  protected async query(input: {
+  protected query(input: {
     index?: 'gsi1' | 'gsi2';
     pk: string;
     beginsWith?: string;
     newestFirst?: boolean;
     limit: number;
   }): Promise<Record<string, AttributeValue>[]> {
-    const pkName = input.index ? `${input.index}pk` : 'pk';
-    const skName = input.index ? `${input.index}sk` : 'sk';
-    const values: Record<string, AttributeValue> = { ':pk': { S: input.pk } };
-    let condition = `${pkName} = :pk`;
-    if (input.beginsWith) {
-      condition += ` AND begins_with(${skName}, :sk)`;
-      values[':sk'] = { S: input.beginsWith };
-    }
-    const items: Record<string, AttributeValue>[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const res = await this.deps.client.send(
-        new QueryCommand({
-          TableName: this.deps.tableName,
-          ...(input.index ? { IndexName: input.index } : { ConsistentRead: true }),
-          KeyConditionExpression: condition,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: !input.newestFirst,
-          Limit: input.limit - items.length,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(res.Items ?? []));
-      start = res.LastEvaluatedKey;
-    } while (start && items.length < input.limit);
-    return items;
+    return queryItems(
+      this.deps.client,
+      {
+        TableName: this.deps.tableName,
+        ...keyCondition(input),
+        ...(input.index ? {} : { ConsistentRead: true }),
+        ScanIndexForward: !input.newestFirst,
+      },
+      input.limit,
+    );
   }
 }
 

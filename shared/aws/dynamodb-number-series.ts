@@ -9,6 +9,7 @@ import {
 import { NumberSeriesContentionError } from '../domain/invoices/errors.ts';
 import { formatInvoiceNumber, type NumberSlot, type SlotState } from '../domain/invoices/numbering.ts';
 import type { NumberSeries, SeriesRef } from '../use-cases/invoices/ports.ts';
+import { queryItems } from './dynamodb-query.ts';
 
 /**
  * Gap-free number series on the single table, one item per number:
@@ -97,26 +98,20 @@ export class DynamoDbNumberSeries implements NumberSeries {
     series: Pick<SeriesRef, 'legalEntity' | 'series'>,
     options: { fromSequence?: number; limit: number },
   ): Promise<NumberSlot[]> {
-    const slots: NumberSlot[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const res = await this.deps.client.send(
-        new QueryCommand({
-          TableName: this.deps.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk >= :from',
-          ExpressionAttributeValues: {
-            ':pk': { S: DynamoDbNumberSeries.pk(series.legalEntity, series.series) },
-            ':from': { S: DynamoDbNumberSeries.sk(options.fromSequence ?? 1) },
-          },
-          ConsistentRead: true,
-          Limit: options.limit - slots.length,
-          ExclusiveStartKey: start,
-        }),
-      );
-      slots.push(...(res.Items ?? []).map(slotOf));
-      start = res.LastEvaluatedKey;
-    } while (start && slots.length < options.limit);
-    return slots;
+    const items = await queryItems(
+      this.deps.client,
+      {
+        TableName: this.deps.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk >= :from',
+        ExpressionAttributeValues: {
+          ':pk': { S: DynamoDbNumberSeries.pk(series.legalEntity, series.series) },
+          ':from': { S: DynamoDbNumberSeries.sk(options.fromSequence ?? 1) },
+        },
+        ConsistentRead: true,
+      },
+      options.limit,
+    );
+    return items.map(slotOf);
   }
 
   async staleReservations(before: string, limit: number): Promise<NumberSlot[]> {

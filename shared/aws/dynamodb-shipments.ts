@@ -4,7 +4,6 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import {
@@ -22,6 +21,7 @@ import type {
   ShipmentStore,
   ShippedQuantitiesStore,
 } from '../use-cases/shipments/ports.ts';
+import { type KeyRange, keyCondition, queryItems } from './dynamodb-query.ts';
 
 /**
  * The shipments capability on the single table. Keys and indexes:
@@ -190,52 +190,17 @@ class TableAccess {
   }
 
   /** Every page of a key-condition query, up to `limit` items. */
-  protected async queryItems(input: {
-    index?: 'gsi1' | 'gsi2';
-    pk: string;
-    /** Sort keys strictly below (or `atMost` up to and including) this value. */
-    below?: string;
-    atMost?: string;
-    above?: string;
-    beginsWith?: string;
-    newestFirst?: boolean;
-    limit: number;
-  }): Promise<Record<string, AttributeValue>[]> {
-    const pkName = input.index ? `${input.index}pk` : 'pk';
-    const skName = input.index ? `${input.index}sk` : 'sk';
-    const values: Record<string, AttributeValue> = { ':pk': { S: input.pk } };
-    let condition = `${pkName} = :pk`;
-    if (input.below !== undefined) {
-      condition += ` AND ${skName} < :sk`;
-      values[':sk'] = { S: input.below };
-    } else if (input.atMost !== undefined) {
-      condition += ` AND ${skName} <= :sk`;
-      values[':sk'] = { S: input.atMost };
-    } else if (input.above !== undefined) {
-      condition += ` AND ${skName} > :sk`;
-      values[':sk'] = { S: input.above };
-    } else if (input.beginsWith !== undefined) {
-      condition += ` AND begins_with(${skName}, :sk)`;
-      values[':sk'] = { S: input.beginsWith };
-    }
-    const items: Record<string, AttributeValue>[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const res = await this.deps.client.send(
-        new QueryCommand({
-          TableName: this.deps.tableName,
-          ...(input.index ? { IndexName: input.index } : {}),
-          KeyConditionExpression: condition,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: !input.newestFirst,
-          Limit: input.limit - items.length,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(res.Items ?? []));
-      start = res.LastEvaluatedKey;
-    } while (start && items.length < input.limit);
-    return items;
+  protected query(
+    input: KeyRange & {
+      newestFirst?: boolean;
+      limit: number;
+    },
+  ): Promise<Record<string, AttributeValue>[]> {
+    return queryItems(
+      this.deps.client,
+      { TableName: this.deps.tableName, ...keyCondition(input), ScanIndexForward: !input.newestFirst },
+      input.limit,
+    );
   }
 }
 
@@ -282,7 +247,7 @@ export class DynamoDbShipmentStore extends TableAccess implements ShipmentStore 
   }
 
   async listByState(state: ShipmentState, limit: number): Promise<ShipmentRecord[]> {
-    const items = await this.queryItems({
+    const items = await this.query({
       index: 'gsi1',
       pk: shipmentKeys.byStatePk(state),
       newestFirst: true,
@@ -293,7 +258,7 @@ export class DynamoDbShipmentStore extends TableAccess implements ShipmentStore 
 
   async noticesDue(vendorCode: string, now: Date, limit: number): Promise<ShipmentRecord[]> {
     // `#` sorts after every character of an ISO instant, so `<now>#` includes notices due at `now`.
-    const items = await this.queryItems({
+    const items = await this.query({
       index: 'gsi2',
       pk: shipmentKeys.asnNoticePk(vendorCode),
       below: `${now.toISOString()}$`,
@@ -349,7 +314,7 @@ export class DynamoDbFulfilmentStore extends TableAccess implements FulfilmentSt
   }
 
   async dueBefore(vendorCode: string, until: Date, limit: number): Promise<FulfilmentRecord[]> {
-    const items = await this.queryItems({
+    const items = await this.query({
       index: 'gsi1',
       pk: shipmentKeys.duePk(vendorCode),
       below: until.toISOString(),
@@ -359,7 +324,7 @@ export class DynamoDbFulfilmentStore extends TableAccess implements FulfilmentSt
   }
 
   async noticesDue(vendorCode: string, now: Date, limit: number): Promise<FulfilmentRecord[]> {
-    const items = await this.queryItems({
+    const items = await this.query({
       index: 'gsi2',
       pk: shipmentKeys.windowNoticePk(vendorCode),
       below: `${now.toISOString()}$`,
@@ -393,7 +358,7 @@ export class DynamoDbShippedQuantities extends TableAccess implements ShippedQua
   }
 
   async ofPurchaseOrder(purchaseOrderNumber: string): Promise<ShippedQuantities[]> {
-    const items = await this.queryItems({
+    const items = await this.query({
       pk: shipmentKeys.fulfilmentPk(purchaseOrderNumber),
       beginsWith: 'SHIPPED#',
       limit: 1000,
@@ -402,7 +367,7 @@ export class DynamoDbShippedQuantities extends TableAccess implements ShippedQua
   }
 
   async confirmedSince(vendorCode: string, after: string, limit: number): Promise<ShippedQuantities[]> {
-    const items = await this.queryItems({
+    const items = await this.query({
       index: 'gsi1',
       pk: shipmentKeys.shippedByVendorPk(vendorCode),
       above: `${after}$`,

@@ -160,10 +160,11 @@ describe('DynamoDbAcknowledgementStore', () => {
     expect(calls[0]).toEqual({
       TableName: 'T',
       IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :until',
+      KeyConditionExpression: '#pk = :pk AND #sk < :sk0',
+      ExpressionAttributeNames: { '#pk': 'gsi2pk', '#sk': 'gsi2sk' },
       ExpressionAttributeValues: {
         ':pk': { S: 'ACKDUE#ACMEDE' },
-        ':until': { S: '2026-12-04T08:00:00.000Z' },
+        ':sk0': { S: '2026-12-04T08:00:00.000Z' },
       },
       Limit: 50,
       ExclusiveStartKey: undefined,
@@ -187,7 +188,8 @@ describe('DynamoDbAcknowledgementStore', () => {
     expect(found).toEqual([record]);
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
       IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'gsi1pk' },
       ExpressionAttributeValues: { ':pk': { S: 'ACKSTATE#review' } },
       Limit: 100,
     });

@@ -121,10 +121,11 @@ describe('DynamoDbAlertStore', () => {
     expect(calls).toHaveLength(2);
     expect(calls[0]).toMatchObject({
       IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :sk',
+      KeyConditionExpression: '#pk = :pk AND #sk < :sk0',
+      ExpressionAttributeNames: { '#pk': 'gsi1pk', '#sk': 'gsi1sk' },
       ExpressionAttributeValues: {
         ':pk': { S: 'ALERTQ#ops-slack#queued' },
-        ':sk': { S: '2026-03-02T11:00:01.000Z#~' },
+        ':sk0': { S: '2026-03-02T11:00:01.000Z#~' },
       },
       ScanIndexForward: true,
       Limit: 3,
@@ -138,15 +139,17 @@ describe('DynamoDbAlertStore', () => {
     await store.createdOn('2026-03-02', 50);
     const [byKey, byDay] = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
     expect(byKey).toMatchObject({
-      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :sk)',
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :sk0)',
+      ExpressionAttributeNames: { '#pk': 'gsi1pk', '#sk': 'gsi1sk' },
       ExpressionAttributeValues: {
         ':pk': { S: 'ALERTQ#ops-slack#assigned' },
-        ':sk': { S: 'alert.ops-slack.abc#' },
+        ':sk0': { S: 'alert.ops-slack.abc#' },
       },
     });
     expect(byDay).toMatchObject({
       IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'gsi2pk' },
       ExpressionAttributeValues: { ':pk': { S: 'ALERTDAY#2026-03-02' } },
       ScanIndexForward: false,
     });

@@ -40,12 +40,12 @@ describe('DynamoDbArchiveSource', () => {
     expect(calls[0]).toEqual({
       TableName: 'T',
       IndexName: 'gsi2',
-      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :sk0 AND :sk1',
       ExpressionAttributeNames: { '#pk': 'gsi2pk', '#sk': 'gsi2sk' },
       ExpressionAttributeValues: {
         ':pk': { S: 'ARCHIVE#PO#ACMEDE#2026-11-24' },
-        ':from': { S: '2026-11-24T08' },
-        ':to': { S: '2026-11-24T08\uffff' },
+        ':sk0': { S: '2026-11-24T08' },
+        ':sk1': { S: '2026-11-24T08\uffff' },
       },
       ExclusiveStartKey: undefined,
     });
@@ -98,7 +98,7 @@ describe('DynamoDbArchiveSource', () => {
     for (const call of calls) {
       expect(call).toMatchObject({
         IndexName: 'gsi1',
-        ExpressionAttributeValues: { ':from': { S: '2026-11-24T08' }, ':to': { S: '2026-11-24T08\uffff' } },
+        ExpressionAttributeValues: { ':sk0': { S: '2026-11-24T08' }, ':sk1': { S: '2026-11-24T08\uffff' } },
       });
     }
     expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);

@@ -125,15 +125,19 @@ describe('the shipments table adapters', () => {
     const [noticeQuery, dueQuery] = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
     expect(noticeQuery).toMatchObject({
       IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :sk',
+      KeyConditionExpression: '#pk = :pk AND #sk < :sk0',
+      ExpressionAttributeNames: { '#pk': 'gsi2pk', '#sk': 'gsi2sk' },
       ExpressionAttributeValues: {
         ':pk': { S: 'SHIPNOTICE#ACMEDE' },
-        ':sk': { S: '2026-11-30T15:00:00.000Z$' },
+        ':sk0': { S: '2026-11-30T15:00:00.000Z$' },
       },
     });
     expect(dueQuery).toMatchObject({
       IndexName: 'gsi1',
-      ExpressionAttributeValues: { ':pk': { S: 'SHIPDUE#ACMEDE' }, ':sk': { S: '2026-12-07T15:00:00.000Z' } },
+      ExpressionAttributeValues: {
+        ':pk': { S: 'SHIPDUE#ACMEDE' },
+        ':sk0': { S: '2026-12-07T15:00:00.000Z' },
+      },
     });
     expect(ddb.commandCalls(ScanCommand)).toEqual([]);
   });

@@ -1,0 +1,75 @@
+import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { keyCondition, queryItems, queryPages } from '#shared/aws/dynamodb-query.ts';
+
+const ddb = mockClient(DynamoDBClient);
+const client = new DynamoDBClient({ region: 'us-east-1' });
+const item = (n: number) => ({ pk: { S: `P#${n}` } });
+
+describe('keyCondition', () => {
+  it("names the table's keys, or the index's, through placeholders", () => {
+    expect(keyCondition({ pk: 'A' })).toEqual({
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'pk' },
+      ExpressionAttributeValues: { ':pk': { S: 'A' } },
+    });
+    expect(
+      keyCondition({ index: 'gsi2', pk: 'A', between: ['2026-11-24T08', '2026-11-24T08\uffff'] }),
+    ).toEqual({
+      IndexName: 'gsi2',
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :sk0 AND :sk1',
+      ExpressionAttributeNames: { '#pk': 'gsi2pk', '#sk': 'gsi2sk' },
+      ExpressionAttributeValues: {
+        ':pk': { S: 'A' },
+        ':sk0': { S: '2026-11-24T08' },
+        ':sk1': { S: '2026-11-24T08\uffff' },
+      },
+    });
+  });
+
+  it('takes each sort-key bound with its own operator', () => {
+    const expressionOf = (range: Parameters<typeof keyCondition>[0]) =>
+      keyCondition(range).KeyConditionExpression;
+    expect(expressionOf({ pk: 'A', below: 'x' })).toBe('#pk = :pk AND #sk < :sk0');
+    expect(expressionOf({ pk: 'A', atMost: 'x' })).toBe('#pk = :pk AND #sk <= :sk0');
+    expect(expressionOf({ pk: 'A', above: 'x' })).toBe('#pk = :pk AND #sk > :sk0');
+    expect(expressionOf({ pk: 'A', beginsWith: 'x' })).toBe('#pk = :pk AND begins_with(#sk, :sk0)');
+  });
+});
+
+describe('queryPages', () => {
+  beforeEach(() => ddb.reset());
+
+  it('reads every page when unlimited, never scanning', async () => {
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [item(1), item(2)], LastEvaluatedKey: item(2) })
+      .resolvesOnce({ Items: [item(3)] });
+    const items = await queryItems(client, { TableName: 'T', ...keyCondition({ pk: 'A' }) });
+    expect(items).toEqual([item(1), item(2), item(3)]);
+    const calls = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(calls[0]?.Limit).toBeUndefined();
+    expect(calls[1]?.ExclusiveStartKey).toEqual(item(2));
+    expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
+  });
+
+  it('asks each page only for the items still missing and stops at the limit', async () => {
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [item(1), item(2)], LastEvaluatedKey: item(2) })
+      .resolvesOnce({ Items: [item(3)], LastEvaluatedKey: item(3) });
+    const items = await queryItems(client, { TableName: 'T', ...keyCondition({ pk: 'A' }) }, 3);
+    expect(items).toHaveLength(3);
+    expect(ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.Limit)).toEqual([3, 1]);
+  });
+
+  it('sends no query for a limit of zero', async () => {
+    const read: unknown[] = [];
+    for await (const found of queryPages(client, { TableName: 'T', ...keyCondition({ pk: 'A' }) }, 0)) {
+      read.push(found);
+    }
+    expect(read).toEqual([]);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+});
