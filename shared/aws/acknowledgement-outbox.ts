@@ -1,16 +1,7 @@
-import type { Clock } from '../clock.ts';
-import type { AutomationMode, AutomationModule } from '../config/runtime.ts';
 import type { SendResult } from '../domain/outbox.ts';
 import type { VendorOrdersApi } from '../sp-api/vendor-orders.ts';
-import { makeOutbox, type Outbox } from '../use-cases/outbox/outbox.ts';
-import type {
-  Archive,
-  AuditTrail,
-  OutboxStore,
-  Resolution,
-  Sender,
-  UnknownResolver,
-} from '../use-cases/outbox/ports.ts';
+import { type Outbox, type OutboxBase, outboxFor } from '../use-cases/outbox/outbox.ts';
+import type { Resolution, Sender, UnknownResolver } from '../use-cases/outbox/ports.ts';
 
 /** Amazon: Vendor Central shows an acknowledgement within 30 minutes. Until then "not there" proves nothing. */
 const VISIBLE_AFTER_MS = 30 * 60 * 1000;
@@ -20,15 +11,9 @@ const VISIBLE_AFTER_MS = 30 * 60 * 1000;
  * whose outcome is unknown counts as applied once Amazon shows the PO acknowledged, and as not
  * applied only when the PO is still `New` well after Amazon would have shown it.
  */
-export function makeAcknowledgementOutbox(deps: {
-  store: OutboxStore;
-  archive: Archive;
-  audit: AuditTrail;
-  clock: Clock;
-  modeOf: (module: AutomationModule) => AutomationMode | Promise<AutomationMode>;
-  ordersApiOfAccount: (accountId: string) => VendorOrdersApi;
-  leaseMs: number;
-}): Outbox {
+export function makeAcknowledgementOutbox(
+  deps: OutboxBase & { ordersApiOfAccount: (accountId: string) => VendorOrdersApi },
+): Outbox {
   const sender: Sender = {
     async send(request): Promise<SendResult> {
       const { transactionId } = await deps
@@ -58,14 +43,5 @@ export function makeAcknowledgementOutbox(deps: {
           };
     },
   };
-  return makeOutbox({
-    store: deps.store,
-    archive: deps.archive,
-    audit: deps.audit,
-    clock: deps.clock,
-    modeOf: deps.modeOf,
-    senders: { submitAcknowledgement: sender },
-    resolvers: { submitAcknowledgement: resolver },
-    leaseMs: deps.leaseMs,
-  });
+  return outboxFor(deps, { submitAcknowledgement: { sender, resolver } });
 }

@@ -1,15 +1,6 @@
-import type { Clock } from '../clock.ts';
-import type { AutomationMode, AutomationModule } from '../config/runtime.ts';
 import type { VendorInvoicesApi } from '../sp-api/vendor-invoices.ts';
-import { makeOutbox, type Outbox } from '../use-cases/outbox/outbox.ts';
-import type {
-  Archive,
-  AuditTrail,
-  OutboxStore,
-  Resolution,
-  Sender,
-  UnknownResolver,
-} from '../use-cases/outbox/ports.ts';
+import { type Outbox, type OutboxBase, outboxFor } from '../use-cases/outbox/outbox.ts';
+import type { Resolution, Sender, UnknownResolver } from '../use-cases/outbox/ports.ts';
 
 /** After this long an unclear credit-note submission is sent again (see the resolver below). */
 export const RESEND_AFTER_MS = 15 * 60_000;
@@ -23,17 +14,13 @@ export const RESEND_AFTER_MS = 15 * 60_000;
  * Amazon refuses a reused number (notes/domain.md 1.4), so a resend can fail but never credit
  * twice. An unclear email or Slack message is resent at once: a duplicate notice is harmless.
  */
-export function makeCreditMemoOutbox(deps: {
-  store: OutboxStore;
-  archive: Archive;
-  audit: AuditTrail;
-  clock: Clock;
-  modeOf: (module: AutomationModule) => AutomationMode | Promise<AutomationMode>;
-  invoicesApiOfAccount: (accountId: string) => VendorInvoicesApi;
-  email: Sender;
-  slack: Sender;
-  leaseMs: number;
-}): Outbox {
+export function makeCreditMemoOutbox(
+  deps: OutboxBase & {
+    invoicesApiOfAccount: (accountId: string) => VendorInvoicesApi;
+    email: Sender;
+    slack: Sender;
+  },
+): Outbox {
   const creditNotes: Sender = {
     async send(request) {
       const { transactionId } = await deps
@@ -56,18 +43,9 @@ export function makeCreditMemoOutbox(deps: {
       return { outcome: 'not-applied', note: 'a notice is resent: a duplicate is harmless' };
     },
   };
-  return makeOutbox({
-    store: deps.store,
-    archive: deps.archive,
-    audit: deps.audit,
-    clock: deps.clock,
-    modeOf: deps.modeOf,
-    senders: { submitInvoices: creditNotes, sendEmail: deps.email, postSlackMessage: deps.slack },
-    resolvers: {
-      submitInvoices: creditNoteResolver,
-      sendEmail: resendNotice,
-      postSlackMessage: resendNotice,
-    },
-    leaseMs: deps.leaseMs,
+  return outboxFor(deps, {
+    submitInvoices: { sender: creditNotes, resolver: creditNoteResolver },
+    sendEmail: { sender: deps.email, resolver: resendNotice },
+    postSlackMessage: { sender: deps.slack, resolver: resendNotice },
   });
 }

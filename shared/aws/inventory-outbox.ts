@@ -1,5 +1,3 @@
-import type { Clock } from '../clock.ts';
-import type { AutomationMode, AutomationModule } from '../config/runtime.ts';
 import type { SendResult } from '../domain/outbox.ts';
 import type { SetQuantitiesVariables, ShopifyInventoryApi } from '../shopify/inventory.ts';
 import type { VendorDfInventoryApi } from '../sp-api/vendor-df-inventory.ts';
@@ -9,15 +7,8 @@ import {
 } from '../use-cases/inventory/df-inventory-push.ts';
 import type { InventoryStore } from '../use-cases/inventory/ports.ts';
 import { SET_QUANTITIES_OPERATION } from '../use-cases/inventory/shopify-sync.ts';
-import { makeOutbox, type Outbox } from '../use-cases/outbox/outbox.ts';
-import type {
-  Archive,
-  AuditTrail,
-  OutboxStore,
-  Resolution,
-  Sender,
-  UnknownResolver,
-} from '../use-cases/outbox/ports.ts';
+import { type Outbox, type OutboxBase, outboxFor } from '../use-cases/outbox/outbox.ts';
+import type { Resolution, Sender, UnknownResolver } from '../use-cases/outbox/ports.ts';
 
 /**
  * The sender and resolver of pushes to Shopify: `inventorySetQuantities` with the outbox's exact
@@ -97,32 +88,16 @@ export function dfInventoryHandlers(deps: {
 }
 
 /** An outbox that pushes inventory to Shopify and, when given its API, to Amazon's Direct Fulfillment. */
-export function makeInventoryOutbox(deps: {
-  store: OutboxStore;
-  archive: Archive;
-  audit: AuditTrail;
-  clock: Clock;
-  modeOf: (module: AutomationModule) => AutomationMode | Promise<AutomationMode>;
-  api: () => Promise<ShopifyInventoryApi>;
-  leaseMs: number;
-  directFulfillment?: Parameters<typeof dfInventoryHandlers>[0];
-}): Outbox {
-  const { sender, resolver } = shopifyInventoryHandlers(deps);
-  const df = deps.directFulfillment ? dfInventoryHandlers(deps.directFulfillment) : undefined;
-  return makeOutbox({
-    store: deps.store,
-    archive: deps.archive,
-    audit: deps.audit,
-    clock: deps.clock,
-    modeOf: deps.modeOf,
-    senders: {
-      [SET_QUANTITIES_OPERATION]: sender,
-      ...(df ? { [SUBMIT_INVENTORY_UPDATE_OPERATION]: df.sender } : {}),
-    },
-    resolvers: {
-      [SET_QUANTITIES_OPERATION]: resolver,
-      ...(df ? { [SUBMIT_INVENTORY_UPDATE_OPERATION]: df.resolver } : {}),
-    },
-    leaseMs: deps.leaseMs,
+export function makeInventoryOutbox(
+  deps: OutboxBase & {
+    api: () => Promise<ShopifyInventoryApi>;
+    directFulfillment?: Parameters<typeof dfInventoryHandlers>[0];
+  },
+): Outbox {
+  return outboxFor(deps, {
+    [SET_QUANTITIES_OPERATION]: shopifyInventoryHandlers(deps),
+    ...(deps.directFulfillment
+      ? { [SUBMIT_INVENTORY_UPDATE_OPERATION]: dfInventoryHandlers(deps.directFulfillment) }
+      : {}),
   });
 }

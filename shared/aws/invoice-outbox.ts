@@ -1,18 +1,10 @@
 import type { Clock } from '../clock.ts';
-import type { AutomationMode, AutomationModule } from '../config/runtime.ts';
 import { marketplaceRule } from '../domain/invoices/marketplace-rules.ts';
 import type { SendResult } from '../domain/outbox.ts';
 import type { VendorInvoicesApi } from '../sp-api/vendor-invoices.ts';
 import type { InvoiceStore } from '../use-cases/invoices/ports.ts';
-import { makeOutbox, type Outbox } from '../use-cases/outbox/outbox.ts';
-import type {
-  Archive,
-  AuditTrail,
-  OutboxStore,
-  Resolution,
-  Sender,
-  UnknownResolver,
-} from '../use-cases/outbox/ports.ts';
+import { type Outbox, type OutboxBase, outboxFor } from '../use-cases/outbox/outbox.ts';
+import type { Resolution, Sender, UnknownResolver } from '../use-cases/outbox/ports.ts';
 
 /** How long after an unclear attempt Amazon's finance invoices are trusted to list an invoice it took. */
 export const LISTED_AFTER_MS = 60 * 60 * 1000;
@@ -59,25 +51,11 @@ export function invoiceHandlers(deps: {
 }
 
 /** An outbox that sends invoices (and only them). */
-export function makeInvoiceOutbox(deps: {
-  store: OutboxStore;
-  archive: Archive;
-  audit: AuditTrail;
-  clock: Clock;
-  modeOf: (module: AutomationModule) => AutomationMode | Promise<AutomationMode>;
-  invoicesApiOfAccount: (accountId: string) => VendorInvoicesApi;
-  invoices: Pick<InvoiceStore, 'get'>;
-  leaseMs: number;
-}): Outbox {
-  const { sender, resolver } = invoiceHandlers(deps);
-  return makeOutbox({
-    store: deps.store,
-    archive: deps.archive,
-    audit: deps.audit,
-    clock: deps.clock,
-    modeOf: deps.modeOf,
-    senders: { submitInvoices: sender },
-    resolvers: { submitInvoices: resolver },
-    leaseMs: deps.leaseMs,
-  });
+export function makeInvoiceOutbox(
+  deps: OutboxBase & {
+    invoicesApiOfAccount: (accountId: string) => VendorInvoicesApi;
+    invoices: Pick<InvoiceStore, 'get'>;
+  },
+): Outbox {
+  return outboxFor(deps, { submitInvoices: invoiceHandlers(deps) });
 }

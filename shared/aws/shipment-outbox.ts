@@ -1,16 +1,8 @@
 import type { Clock } from '../clock.ts';
-import type { AutomationMode, AutomationModule } from '../config/runtime.ts';
 import type { SendResult } from '../domain/outbox.ts';
 import type { VendorShipmentsApi } from '../sp-api/vendor-shipments.ts';
-import { makeOutbox, type Outbox } from '../use-cases/outbox/outbox.ts';
-import type {
-  Archive,
-  AuditTrail,
-  OutboxStore,
-  Resolution,
-  Sender,
-  UnknownResolver,
-} from '../use-cases/outbox/ports.ts';
+import { type Outbox, type OutboxBase, outboxFor } from '../use-cases/outbox/outbox.ts';
+import type { Resolution, Sender, UnknownResolver } from '../use-cases/outbox/ports.ts';
 
 /**
  * How long after an unclear attempt Amazon's shipment list is trusted to show a confirmation it
@@ -69,24 +61,8 @@ export function shipmentConfirmationHandlers(deps: {
 }
 
 /** An outbox that sends shipment confirmations (and only them). */
-export function makeShipmentOutbox(deps: {
-  store: OutboxStore;
-  archive: Archive;
-  audit: AuditTrail;
-  clock: Clock;
-  modeOf: (module: AutomationModule) => AutomationMode | Promise<AutomationMode>;
-  shipmentsApiOfAccount: (accountId: string) => VendorShipmentsApi;
-  leaseMs: number;
-}): Outbox {
-  const { sender, resolver } = shipmentConfirmationHandlers(deps);
-  return makeOutbox({
-    store: deps.store,
-    archive: deps.archive,
-    audit: deps.audit,
-    clock: deps.clock,
-    modeOf: deps.modeOf,
-    senders: { submitShipmentConfirmations: sender },
-    resolvers: { submitShipmentConfirmations: resolver },
-    leaseMs: deps.leaseMs,
-  });
+export function makeShipmentOutbox(
+  deps: OutboxBase & { shipmentsApiOfAccount: (accountId: string) => VendorShipmentsApi },
+): Outbox {
+  return outboxFor(deps, { submitShipmentConfirmations: shipmentConfirmationHandlers(deps) });
 }

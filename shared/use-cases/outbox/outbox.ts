@@ -49,6 +49,30 @@ export interface OutboxDeps {
   readonly leaseMs: number;
 }
 
+/** What every outbox needs besides its operations: where messages live, the audit, the clock, the modes. */
+export type OutboxBase = Omit<OutboxDeps, 'senders' | 'resolvers'>;
+
+/** How one operation is sent and how an attempt whose outcome is unknown is looked up. */
+export interface OperationHandlers {
+  readonly sender: Sender;
+  readonly resolver: UnknownResolver;
+}
+
+/** An outbox carrying the given operations, each with its sender and resolver. */
+export function outboxFor(base: OutboxBase, operations: Readonly<Record<string, OperationHandlers>>): Outbox {
+  const entries = Object.entries(operations);
+  return makeOutbox({
+    store: base.store,
+    archive: base.archive,
+    audit: base.audit,
+    clock: base.clock,
+    modeOf: base.modeOf,
+    leaseMs: base.leaseMs,
+    senders: Object.fromEntries(entries.map(([operation, h]) => [operation, h.sender])),
+    resolvers: Object.fromEntries(entries.map(([operation, h]) => [operation, h.resolver])),
+  });
+}
+
 /** What one dispatch did, with the message as it now stands. */
 export type DispatchOutcome = {
   readonly kind: /** Delivered now, or an `unknown` that the resolver found applied (see `message.resolution`). */
