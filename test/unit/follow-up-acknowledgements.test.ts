@@ -113,6 +113,32 @@ describe('following up acknowledgements', () => {
     });
   });
 
+  it('follows up every record when one fails, then raises that failure so the run is retried', async () => {
+    // Prepare: two submitted acknowledgements; reading the first one's transaction is throttled
+    const SECOND = '5S0EJBRE';
+    world.orders.add(purchaseOrder({ number: SECOND, lines: [{ ean: PAN_EAN, quantity: 10 }] }));
+    await acknowledge(PO);
+    await acknowledge(SECOND);
+    world.clock.advance(20 * MINUTE);
+    const api = world.transactions.api();
+    const throttled = new SpApiThrottledError('getTransaction', 8, []);
+    followUp = makeFollowUpAcknowledgements({
+      ...world.deps,
+      transactions: () => ({
+        transaction: async (id: string) => {
+          if (id === world.acknowledgements.record(PO).transactionId) throw throttled;
+          return api.transaction(id);
+        },
+      }),
+    });
+    // Act
+    const run = followUp();
+    // Assess
+    await expect(run).rejects.toBe(throttled);
+    expect(world.acknowledgements.record(PO).state).toBe('submitted');
+    expect(world.acknowledgements.record(SECOND).state).toBe('accepted');
+  });
+
   it('re-dispatches a queued acknowledgement whose send hit throttling, and sends it once', async () => {
     // Prepare: the first attempt outlasts the client’s retries on 429
     world.sender.handler = async (_request, call) => {

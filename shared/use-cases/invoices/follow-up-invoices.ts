@@ -3,6 +3,13 @@ import { DETAIL_TYPE, EVENT_SOURCE } from '../../events.ts';
 import { invoiceSchema } from '../../sp-api/schemas/invoices.ts';
 import type { VendorTransactionsApi } from '../../sp-api/vendor-transactions.ts';
 import { parseOrThrow } from '../../validation.ts';
+import {
+  type FollowUpSummary,
+  failureCollector,
+  followUpSubmissions,
+  type TransactionOutcome,
+  transactionErrors,
+} from '../outbox/follow-up.ts';
 import type { InvoicingDeps } from './issue-invoices.ts';
 import { dispatchInvoice, INVOICING_ACTOR, submitInvoice, updateInvoice } from './submit-invoice.ts';
 
@@ -12,11 +19,7 @@ export const ACCEPTED_AFTER_MS = 15 * 60_000;
 export const ABANDONED_AFTER_MS = 15 * 60_000;
 
 /** Counts of one follow-up run. */
-export interface InvoiceFollowUpSummary {
-  redispatched: number;
-  accepted: number;
-  rejected: number;
-  stillProcessing: number;
+export interface InvoiceFollowUpSummary extends FollowUpSummary {
   numbersVoided: number;
 }
 
@@ -33,36 +36,22 @@ export function makeFollowUpInvoices(
 ) {
   const batch = deps.batchSize ?? 100;
   return async function followUpInvoices(): Promise<InvoiceFollowUpSummary> {
+    const { attempt, rethrow } = failureCollector();
     const summary: InvoiceFollowUpSummary = {
-      redispatched: 0,
-      accepted: 0,
-      rejected: 0,
-      stillProcessing: 0,
-      numbersVoided: 0,
-    };
-    const failures: unknown[] = [];
-    const attempt = async (work: () => Promise<void>) => {
-      try {
-        await work();
-      } catch (error) {
-        failures.push(error);
-      }
-    };
-    for (const state of ['queued', 'held', 'unknown'] as const) {
-      for (const record of await deps.invoices.listByState(state, batch)) {
-        await attempt(async () => {
+      ...(await followUpSubmissions({
+        listByState: (state, limit) => deps.invoices.listByState(state, limit),
+        batchSize: batch,
+        attempt,
+        async redispatch(record) {
+          // An invoice may have no outbox message yet (a crash before the enqueue).
           const message = record.messageKey ? await deps.outbox.get(record.messageKey) : undefined;
           if (message) await dispatchInvoice(deps, record);
           else await submitInvoice(deps, record, await archivedPayload(deps, record), INVOICING_ACTOR);
-          summary.redispatched++;
-        });
-      }
-    }
-    for (const record of await deps.invoices.listByState('submitted', batch)) {
-      await attempt(async () => {
-        summary[await checkTransaction(deps, record)]++;
-      });
-    }
+        },
+        checkTransaction: (record) => checkTransaction(deps, record),
+      })),
+      numbersVoided: 0,
+    };
     const before = new Date(deps.clock.now().getTime() - ABANDONED_AFTER_MS).toISOString();
     for (const slot of await deps.series.staleReservations(before, batch)) {
       await attempt(async () => {
@@ -88,7 +77,7 @@ export function makeFollowUpInvoices(
         }
       });
     }
-    if (failures.length > 0) throw failures[0];
+    rethrow();
     return summary;
   };
 }
@@ -107,18 +96,14 @@ export async function archivedPayload(deps: Pick<InvoicingDeps, 'documents'>, re
 async function checkTransaction(
   deps: InvoicingDeps & { transactions: (vendorCode: string) => VendorTransactionsApi },
   record: InvoiceRecord,
-): Promise<'accepted' | 'rejected' | 'stillProcessing'> {
+): Promise<TransactionOutcome> {
   const now = deps.clock.now();
   const since = now.getTime() - Date.parse(record.submittedAt ?? record.updatedAt);
   const transaction = record.transactionId
     ? await deps.transactions(record.vendorCode).transaction(record.transactionId)
     : { status: 'Processing' as const, errors: undefined };
   if (transaction.status === 'Failure') {
-    const errors = (transaction.errors ?? []).map((e) => ({
-      code: e.code,
-      message: e.message,
-      ...(e.details ? { details: e.details } : {}),
-    }));
+    const errors = transactionErrors(transaction);
     const updated = await updateInvoice(deps, record, (r) =>
       r.state === 'submitted' ? { ...r, state: 'rejected', errors } : undefined,
     );

@@ -3,6 +3,14 @@ import type { AcknowledgementRecord } from '../../domain/purchase-orders/acknowl
 import { DETAIL_TYPE, EVENT_SOURCE } from '../../events.ts';
 import type { VendorTransactionsApi } from '../../sp-api/vendor-transactions.ts';
 import {
+  type FollowUpSummary,
+  failureCollector,
+  followUpSubmissions,
+  type StoredTransactionError,
+  type TransactionOutcome,
+  transactionErrors,
+} from '../outbox/follow-up.ts';
+import {
   type AcknowledgementDeps,
   dispatchAcknowledgement,
   resumeAcknowledgement,
@@ -14,13 +22,7 @@ export const ACCEPTED_AFTER_MS = 15 * 60 * 1000;
 
 const FOLLOW_UP_ACTOR: AuditActor = { type: 'system', id: 'acknowledgement-follow-up' };
 
-/** Counts of one follow-up run. */
-export interface FollowUpSummary {
-  redispatched: number;
-  accepted: number;
-  rejected: number;
-  stillProcessing: number;
-}
+export type { FollowUpSummary };
 
 /**
  * The scheduled follow-up of acknowledgements: pushes queued, held and unknown ones through the
@@ -36,19 +38,16 @@ export function makeFollowUpAcknowledgements(
 ) {
   const batch = deps.batchSize ?? 100;
   return async function followUpAcknowledgements(): Promise<FollowUpSummary> {
-    const summary: FollowUpSummary = { redispatched: 0, accepted: 0, rejected: 0, stillProcessing: 0 };
-    for (const state of ['queued', 'held', 'unknown'] as const) {
-      for (const record of await deps.acknowledgements.listByState(state, batch)) {
-        await (state === 'queued'
-          ? resumeAcknowledgement(deps, record)
-          : dispatchAcknowledgement(deps, record));
-        summary.redispatched++;
-      }
-    }
-    for (const record of await deps.acknowledgements.listByState('submitted', batch)) {
-      const outcome = await checkTransaction(deps, record);
-      summary[outcome]++;
-    }
+    const { attempt, rethrow } = failureCollector();
+    const summary = await followUpSubmissions({
+      listByState: (state, limit) => deps.acknowledgements.listByState(state, limit),
+      batchSize: batch,
+      attempt,
+      redispatch: (record, state) =>
+        state === 'queued' ? resumeAcknowledgement(deps, record) : dispatchAcknowledgement(deps, record),
+      checkTransaction: (record) => checkTransaction(deps, record),
+    });
+    rethrow();
     return summary;
   };
 }
@@ -56,7 +55,7 @@ export function makeFollowUpAcknowledgements(
 async function checkTransaction(
   deps: AcknowledgementDeps & { transactions: (vendorCode: string) => VendorTransactionsApi },
   record: AcknowledgementRecord,
-): Promise<'accepted' | 'rejected' | 'stillProcessing'> {
+): Promise<TransactionOutcome> {
   const now = deps.clock.now();
   if (!record.transactionId) {
     // Resolved from Amazon's PO state after an unknown outcome: there is no transaction to read.
@@ -65,11 +64,7 @@ async function checkTransaction(
   }
   const transaction = await deps.transactions(record.vendorCode).transaction(record.transactionId);
   if (transaction.status === 'Failure') {
-    const errors = (transaction.errors ?? []).map((e) => ({
-      code: e.code,
-      message: e.message,
-      ...(e.details ? { details: e.details } : {}),
-    }));
+    const errors = transactionErrors(transaction);
     await settle(
       deps,
       record,
@@ -97,7 +92,7 @@ async function settle(
   record: AcknowledgementRecord,
   state: 'accepted' | 'rejected',
   reason: string,
-  errors?: { code: string; message: string; details?: string }[],
+  errors?: StoredTransactionError[],
 ): Promise<void> {
   const updated = await updateRecord(
     deps.acknowledgements,

@@ -2,6 +2,13 @@ import type { ShipmentRecord } from '../../domain/shipments/fulfilment.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '../../events.ts';
 import type { VendorTransactionsApi } from '../../sp-api/vendor-transactions.ts';
 import {
+  type FollowUpSummary,
+  failureCollector,
+  followUpSubmissions,
+  type TransactionOutcome,
+  transactionErrors,
+} from '../outbox/follow-up.ts';
+import {
   confirmShipment,
   dispatchShipment,
   SHIPMENT_FOLLOW_UP_ACTOR,
@@ -13,12 +20,7 @@ import {
 } from './send-shipment.ts';
 
 /** Counts of one follow-up run. */
-export interface ShipmentFollowUpSummary {
-  redispatched: number;
-  accepted: number;
-  rejected: number;
-  stillProcessing: number;
-}
+export type ShipmentFollowUpSummary = FollowUpSummary;
 
 /**
  * The scheduled follow-up of shipment confirmations: pushes queued, held and unknown ones through
@@ -32,39 +34,19 @@ export function makeFollowUpShipments(
 ) {
   const batch = deps.batchSize ?? 100;
   return async function followUpShipments(): Promise<ShipmentFollowUpSummary> {
-    const summary: ShipmentFollowUpSummary = {
-      redispatched: 0,
-      accepted: 0,
-      rejected: 0,
-      stillProcessing: 0,
-    };
-    // One record that fails (a throttled call, a lost lease) must not hold up the others: each is
-    // tried, and the first failure is raised at the end, so the run still reports it.
-    const failures: unknown[] = [];
-    const attempt = async (work: () => Promise<void>) => {
-      try {
-        await work();
-      } catch (error) {
-        failures.push(error);
-      }
-    };
-    for (const state of ['queued', 'held', 'unknown'] as const) {
-      for (const record of await deps.shipments.listByState(state, batch)) {
-        await attempt(async () => {
-          // A queued record may have no outbox message yet (a crash before the enqueue).
-          await (state === 'queued'
-            ? sendShipment(deps, record, SHIPMENT_FOLLOW_UP_ACTOR)
-            : dispatchShipment(deps, record));
-          summary.redispatched++;
-        });
-      }
-    }
-    for (const record of await deps.shipments.listByState('submitted', batch)) {
-      await attempt(async () => {
-        summary[await checkTransaction(deps, record)]++;
-      });
-    }
-    if (failures.length > 0) throw failures[0];
+    const { attempt, rethrow } = failureCollector();
+    const summary = await followUpSubmissions({
+      listByState: (state, limit) => deps.shipments.listByState(state, limit),
+      batchSize: batch,
+      attempt,
+      // A queued record may have no outbox message yet (a crash before the enqueue).
+      redispatch: (record, state) =>
+        state === 'queued'
+          ? sendShipment(deps, record, SHIPMENT_FOLLOW_UP_ACTOR)
+          : dispatchShipment(deps, record),
+      checkTransaction: (record) => checkTransaction(deps, record),
+    });
+    rethrow();
     return summary;
   };
 }
@@ -72,7 +54,7 @@ export function makeFollowUpShipments(
 async function checkTransaction(
   deps: ShipmentDeps & { transactions: (vendorCode: string) => VendorTransactionsApi },
   record: ShipmentRecord,
-): Promise<'accepted' | 'rejected' | 'stillProcessing'> {
+): Promise<TransactionOutcome> {
   if (!record.transactionId) {
     // Resolved from Amazon's shipment list after an unknown outcome: there is no transaction to read.
     await confirmShipment(deps, record, 'Amazon lists the shipment');
@@ -84,11 +66,7 @@ async function checkTransaction(
     return 'accepted';
   }
   if (transaction.status === 'Processing') return 'stillProcessing';
-  const errors = (transaction.errors ?? []).map((e) => ({
-    code: e.code,
-    message: e.message,
-    ...(e.details ? { details: e.details } : {}),
-  }));
+  const errors = transactionErrors(transaction);
   const updated = await updateShipment(deps, record, (r) =>
     r.state === 'submitted' ? { ...r, state: 'rejected', errors } : undefined,
   );
