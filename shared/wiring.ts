@@ -72,12 +72,14 @@ export const wiringTriggerSchema = z.discriminatedUnion('type', [
   /**
    * HTTP route (API Gateway HTTP API / function URL). `authorization`: `jwt` routes need a bearer
    * token the local HTTP layer verifies as API Gateway's JWT authorizer does; absent means none.
+   * A `none` route names in `verifiedBy` the check its handler makes of the caller's signature.
    */
   z.strictObject({
     type: z.literal('http'),
     method: z.string(),
     path: z.string(),
     authorization: z.enum(['jwt', 'iam', 'none']).optional(),
+    verifiedBy: z.string().optional(),
   }),
 ]);
 

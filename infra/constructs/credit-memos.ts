@@ -1,10 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import {
-  type HttpApi,
-  HttpMethod,
-  HttpNoneAuthorizer,
-  type IHttpRouteAuthorizer,
-} from 'aws-cdk-lib/aws-apigatewayv2';
+import { type HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
@@ -38,12 +33,6 @@ export const LOCAL_SLACK_CREDENTIALS = {
 };
 
 /** Acknowledges APIG4 (no API Gateway authorization) on one route that authorizes in its function. */
-function acknowledgePublicRoute(api: HttpApi, method: HttpMethod, path: string, reason: string): void {
-  const route = api.node.tryFindChild(`${method}${path.replace(/\//g, '--')}`);
-  if (!route) throw new Error(`route ${method} ${path} not found on ${api.node.path}`);
-  acknowledgeNag(route, 'AwsSolutions-APIG4', reason);
-}
-
 /** Properties of {@link CreditMemos}. */
 export interface CreditMemosProps {
   readonly table: dynamodb.ITableV2;
@@ -234,7 +223,6 @@ export class CreditMemos extends Construct {
 
     // The approval page is reached from an email: the signed link (and the CSRF nonce for the
     // POST) is its authorization, checked by the function; API Gateway authorizes nothing here.
-    const publicRoute = new HttpNoneAuthorizer();
     this.approvalPage = writer(
       'ApprovalPage',
       'functions/credit-memos/approval-page.ts',
@@ -243,13 +231,11 @@ export class CreditMemos extends Construct {
     );
     answersTasks(this.approvalPage);
     for (const method of [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST]) {
-      this.approvalPage.serveHttp(props.api, method, '/approvals/{approvalId}', publicRoute);
-      acknowledgePublicRoute(
-        props.api,
-        method,
-        '/approvals/{approvalId}',
-        'An approver opens the emailed link without an AWS identity: the HMAC-signed, expiring link (and, for the POST, the CSRF nonce) is checked by the function; GET and HEAD change nothing.',
-      );
+      this.approvalPage.serveSelfAuthenticatedHttp(props.api, method, '/approvals/{approvalId}', {
+        verifiedBy: 'ApprovalLinkError',
+        reason:
+          'An approver opens the emailed link without an AWS identity: the HMAC-signed, expiring link (and, for the POST, the CSRF nonce) is checked by the function; GET and HEAD change nothing.',
+      });
     }
 
     if (this.slackCredentials) {
@@ -260,13 +246,11 @@ export class CreditMemos extends Construct {
         { slack: true },
       );
       answersTasks(slack);
-      slack.serveHttp(props.api, HttpMethod.POST, '/slack/interactivity', publicRoute);
-      acknowledgePublicRoute(
-        props.api,
-        HttpMethod.POST,
-        '/slack/interactivity',
-        "Slack calls it without an AWS identity: the function checks Slack's v0 request signature (5-minute window) and the clicking user.",
-      );
+      slack.serveSelfAuthenticatedHttp(props.api, HttpMethod.POST, '/slack/interactivity', {
+        verifiedBy: 'verifySlackSignature',
+        reason:
+          "Slack calls it without an AWS identity: the function checks Slack's v0 request signature (5-minute window) and the clicking user.",
+      });
     }
 
     const confirmFiling = writer(

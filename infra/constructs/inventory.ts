@@ -1,10 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import {
-  type HttpApi,
-  HttpMethod,
-  HttpNoneAuthorizer,
-  type IHttpRouteAuthorizer,
-} from 'aws-cdk-lib/aws-apigatewayv2';
+import { type HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -14,7 +9,6 @@ import type { RuntimeConfig } from '#shared/config/runtime.ts';
 import { AUDIT_PREFIX, documentsPrefix } from '#shared/domain/archive/layout.ts';
 import { DETAIL_TYPE, EVENT_SOURCE, INVENTORY_DETAIL_TYPE } from '#shared/events.ts';
 import { RUNTIME_CONFIG_ENV } from '../runtime-config.ts';
-import { acknowledgeNag } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
 import { outboxWriterFunction } from './outbox-writer-function.ts';
 
@@ -115,19 +109,11 @@ export class Inventory extends Construct {
     );
     this.receiveShopifyWebhook.bindSecret('SHOPIFY_SECRET_ID', props.shopifyCredentials, 'read');
     // Shopify cannot sign with AWS credentials: the HMAC of the body is the route's authentication.
-    this.receiveShopifyWebhook.serveHttp(
-      props.api,
-      HttpMethod.POST,
-      '/webhooks/shopify',
-      new HttpNoneAuthorizer(),
-    );
-    const route = props.api.node.tryFindChild(`${HttpMethod.POST}/webhooks/shopify`);
-    if (!route) throw new Error('The Shopify webhook route was not created');
-    acknowledgeNag(
-      route,
-      'AwsSolutions-APIG4',
-      'Shopify delivers webhooks without AWS credentials; the function authenticates each delivery by the HMAC-SHA256 of the raw body with the app client secret (X-Shopify-Hmac-Sha256) and answers 401 to anything else before using it.',
-    );
+    this.receiveShopifyWebhook.serveSelfAuthenticatedHttp(props.api, HttpMethod.POST, '/webhooks/shopify', {
+      verifiedBy: 'WebhookSignatureError',
+      reason:
+        'Shopify delivers webhooks without AWS credentials; the function authenticates each delivery by the HMAC-SHA256 of the raw body with the app client secret (X-Shopify-Hmac-Sha256) and answers 401 to anything else before using it.',
+    });
 
     const syncing = (fnId: string, entry: string, description: string) => {
       const fn = outboxWriterFunction(this, fnId, props, {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type { HttpApi, HttpMethod, IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -657,18 +658,56 @@ export class NodeFunction extends Construct {
     queue.grantSendMessages(this.role);
   }
 
-  /** Serves an HTTP API route with the function (Lambda proxy integration, payload 2.0). */
+  /**
+   * Serves an HTTP API route with the function (Lambda proxy integration, payload 2.0), behind the
+   * given authorizer. A route without one is {@link serveSelfAuthenticatedHttp}: it must say how
+   * its caller proves itself.
+   */
   serveHttp(api: HttpApi, method: HttpMethod, path: string, authorizer: IHttpRouteAuthorizer): void {
-    api.addRoutes({
+    // The authorizer kind goes into the manifest, so the local HTTP layer checks tokens as AWS does.
+    const kind = (authorizer as { authorizationType?: string }).authorizationType;
+    if (kind !== 'JWT' && kind !== 'AWS_IAM') {
+      throw new Error(
+        `${this.node.path}: ${method} ${path} has no authorizer; serve it with serveSelfAuthenticatedHttp, naming the check its handler makes`,
+      );
+    }
+    this.#route(api, method, path, authorizer);
+    this.#wiring.addTrigger({ type: 'http', method, path, authorization: kind === 'JWT' ? 'jwt' : 'iam' });
+  }
+
+  /**
+   * Serves an HTTP API route that API Gateway lets through without a token, because its caller
+   * cannot hold one (Shopify's webhooks, Slack's clicks, an approver's emailed link) and proves
+   * itself with a signature the handler checks before anything else. `verifiedBy` names that check
+   * (a function the handler's source calls; the infra tests hold the handler to it) and goes into
+   * the wiring manifest; `reason` acknowledges cdk-nag's APIG4 finding on this one route.
+   */
+  serveSelfAuthenticatedHttp(
+    api: HttpApi,
+    method: HttpMethod,
+    path: string,
+    proof: { verifiedBy: string; reason: string },
+  ): void {
+    const route = this.#route(api, method, path, new HttpNoneAuthorizer());
+    acknowledgeNag(route, 'AwsSolutions-APIG4', proof.reason);
+    this.#wiring.addTrigger({
+      type: 'http',
+      method,
+      path,
+      authorization: 'none',
+      verifiedBy: proof.verifiedBy,
+    });
+  }
+
+  #route(api: HttpApi, method: HttpMethod, path: string, authorizer: IHttpRouteAuthorizer): IConstruct {
+    const [route] = api.addRoutes({
       path,
       methods: [method],
       integration: new HttpLambdaIntegration(`${this.node.id}Integration`, this.function),
       authorizer,
     });
-    // The authorizer kind goes into the manifest, so the local HTTP layer checks tokens as AWS does.
-    const kind = (authorizer as { authorizationType?: string }).authorizationType;
-    const authorization = kind === 'JWT' ? 'jwt' : kind === 'AWS_IAM' ? 'iam' : 'none';
-    this.#wiring.addTrigger({ type: 'http', method, path, authorization });
+    if (!route) throw new Error(`${this.node.path}: ${method} ${path} was not created`);
+    return route;
   }
 
   #ruleTo(

@@ -1,5 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -399,5 +400,50 @@ describe('NodeFunction bucket bindings, bus rules and inbox triggers', () => {
         ),
       ]);
     });
+  });
+});
+
+describe('NodeFunction HTTP routes', () => {
+  function apiStack() {
+    const app = testApp();
+    const stack = new Stack(app, 'probe-http', { env: ENV });
+    const api = new HttpApi(stack, 'Api');
+    const fn = new NodeFunction(stack, 'Receiver', { entry: ENTRY, serviceName: 'probe' });
+    return { app, stack, api, fn };
+  }
+
+  it('refuses a route without an authorizer unless it names the check its handler makes', () => {
+    const { api, fn } = apiStack();
+    expect(() => fn.serveHttp(api, HttpMethod.POST, '/hooks', new HttpNoneAuthorizer())).toThrow(
+      /POST \/hooks has no authorizer; serve it with serveSelfAuthenticatedHttp/,
+    );
+  });
+
+  it('records a token-free route with its check, and acknowledges APIG4 on that route only', () => {
+    const { app, stack, api, fn } = apiStack();
+    fn.serveSelfAuthenticatedHttp(api, HttpMethod.POST, '/hooks', {
+      verifiedBy: 'WebhookSignatureError',
+      reason: 'The sender signs each body with a shared secret, checked first.',
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /hooks',
+      AuthorizationType: 'NONE',
+    });
+    const triggers = Wiring.of(app)
+      .manifest()
+      .functions.flatMap((f) => f.triggers);
+    expect(triggers).toContainEqual({
+      type: 'http',
+      method: 'POST',
+      path: '/hooks',
+      authorization: 'none',
+      verifiedBy: 'WebhookSignatureError',
+    });
+    const route = api.node.tryFindChild('POST--hooks');
+    const acknowledged = route?.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.keys(m.data as Record<string, string>));
+    expect(acknowledged).toEqual([`${NAG_PLUGIN}::AwsSolutions-APIG4`]);
   });
 });
