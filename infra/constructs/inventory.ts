@@ -77,11 +77,16 @@ export class Inventory extends Construct {
     this.releaseShippedReservations = recording(
       'ReleaseShippedReservations',
       'functions/inventory/release-shipped-reservations.ts',
-      'ShipmentConfirmed: the shipped eaches leave their POs’ reservations, once per shipment',
+      'ShipmentConfirmed: the shipped eaches leave their POs’ reservations, once per shipment; a closed PO gives back the rest',
     );
     this.releaseShippedReservations.onEvent('ShipmentConfirmed', props.eventBus, {
       source: [EVENT_SOURCE.shipments],
       detailType: [DETAIL_TYPE.shipmentConfirmed],
+    });
+    this.releaseShippedReservations.onEvent('PurchaseOrderClosed', props.eventBus, {
+      source: [EVENT_SOURCE.vendorIngest],
+      detailType: [DETAIL_TYPE.purchaseOrderStatusChanged],
+      detail: { purchaseOrderStatus: ['CLOSED'] },
     });
 
     this.listInventory = new NodeFunction(this, 'ListInventory', {

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbAcknowledgementStore } from '#shared/aws/dynamodb-acknowledgements.ts';
 import { DynamoDbInventoryStore } from '#shared/aws/dynamodb-inventory.ts';
 import {
@@ -106,5 +107,53 @@ describe('ShipmentConfirmed releases PO reservations (local system)', () => {
     const twice = await store.get(SKU);
     expect(twice.revision).toBe(revision);
     expect(allocate(twice, DEFAULT_ALLOCATION_RULES).amazon).toEqual(once);
+  });
+
+  it('gives back the unshipped rest when the bus announces the PO closed', async () => {
+    const bus = new EventBridgeClient({
+      endpoint: system.runtime.endpoints.eventbridge,
+      region: system.runtime.env.AWS_REGION ?? 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const put = (purchaseOrderStatus: string) =>
+      bus.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: system.runtime.physicalName('EventBus'),
+              Source: EVENT_SOURCE.vendorIngest,
+              DetailType: DETAIL_TYPE.purchaseOrderStatusChanged,
+              Detail: JSON.stringify({
+                purchaseOrderNumber: 'PO1',
+                vendorCode: 'ACMEDE',
+                purchaseOrderStatus,
+                version: 2,
+              }),
+            },
+          ],
+        }),
+      );
+    const releases = () =>
+      system.runtime.invocations().filter((i) => i.functionId === 'ReleaseShippedReservations').length;
+    const before = releases();
+    try {
+      // Still open: the rule does not match, the 28 unshipped eaches stay reserved.
+      await put('OPEN');
+      const closed = await put('CLOSED');
+      expect(closed.FailedEntryCount ?? 0).toBe(0);
+      await vi.waitFor(
+        async () => {
+          const amazon = allocate(await store.get(SKU), DEFAULT_ALLOCATION_RULES).amazon;
+          expect(amazon.reserved).toBe(0);
+          // The 12 shipped stay counted as shipped until the ERP counts after them.
+          expect(amazon.shipped).toBe(12);
+        },
+        { timeout: 30_000, interval: 200 },
+      );
+      // Only the CLOSED announcement reached the function.
+      expect(releases()).toBe(before + 1);
+    } finally {
+      bus.destroy();
+    }
   });
 });

@@ -3,6 +3,7 @@ import {
   type AllocationRules,
   allocate,
   applyPosition,
+  closePurchaseOrder,
   emptyRecord,
   type InventoryRecord,
   reserveForPurchaseOrder,
@@ -12,6 +13,7 @@ import type { AcknowledgementRecord } from '#shared/domain/purchase-orders/ackno
 import { INVENTORY_DETAIL_TYPE } from '#shared/events.ts';
 import {
   type ConfirmedShipment,
+  makeReleaseClosedPurchaseOrder,
   makeReleaseShippedReservations,
 } from '#shared/use-cases/inventory/release-shipped.ts';
 import { InMemoryAcknowledgementStore } from '../support/acknowledgement-fakes.ts';
@@ -84,6 +86,92 @@ describe('shipFromReservation', () => {
     ).next as InventoryRecord;
     expect(record.amazon).toEqual({});
     expect(allocate(record, NO_RULES).amazon).toEqual({ reserved: 0, shipped: 0, available: 6 });
+  });
+});
+
+describe('closePurchaseOrder', () => {
+  it('gives back what no shipment took; the shipped eaches count until the ERP recounts', () => {
+    let record = reserved('PAN', 100, 'PO1', 40);
+    record = shipFromReservation(record, 'PO1', { shipmentId: 'S1', quantity: 15, shippedAt: SHIPPED_AT }, AT)
+      .next as InventoryRecord;
+    const closed = closePurchaseOrder(record, 'PO1', AT) as InventoryRecord;
+    expect(allocate(closed, NO_RULES).amazon).toEqual({ reserved: 0, shipped: 15, available: 85 });
+    // Closed twice: nothing more to give back.
+    expect(closePurchaseOrder(closed, 'PO1', AT)).toBeUndefined();
+    // A late confirmation of the same shipment is still recognised.
+    expect(
+      shipFromReservation(closed, 'PO1', { shipmentId: 'S1', quantity: 15, shippedAt: SHIPPED_AT }, AT)
+        .outcome,
+    ).toBe('replay');
+    // The ERP counts after the shipment: the PO is gone, nothing counted twice.
+    const counted = applyPosition(
+      closed,
+      { sku: 'PAN', location: 'WH1', onHand: 85, asOf: '2026-12-02T09:00:00.000Z' },
+      AT,
+    ).next as InventoryRecord;
+    expect(counted.amazon).toEqual({});
+    expect(allocate(counted, NO_RULES).amazon).toEqual({ reserved: 0, shipped: 0, available: 85 });
+  });
+
+  it('drops a reservation nothing was shipped against, and leaves a fully shipped or unknown PO alone', () => {
+    const record = reserved('PAN', 100, 'PO1', 40);
+    expect((closePurchaseOrder(record, 'PO1', AT) as InventoryRecord).amazon).toEqual({});
+    expect(closePurchaseOrder(record, 'PO9', AT)).toBeUndefined();
+    const shipped = shipFromReservation(
+      record,
+      'PO1',
+      { shipmentId: 'S1', quantity: 40, shippedAt: SHIPPED_AT },
+      AT,
+    ).next as InventoryRecord;
+    expect(closePurchaseOrder(shipped, 'PO1', AT)).toBeUndefined();
+  });
+});
+
+describe('releaseClosedPurchaseOrder', () => {
+  it('gives back the unshipped rest on each SKU the decision reserved, once, and announces them', async () => {
+    const store = new InMemoryInventoryStore();
+    const acknowledgements = new InMemoryAcknowledgementStore();
+    const events = new RecordingPublisher();
+    const clock = new VirtualClock(AT);
+    store.items.set(
+      'PAN',
+      shipFromReservation(
+        reserved('PAN', 100, 'PO1', 48),
+        'PO1',
+        { shipmentId: 'S1', quantity: 12, shippedAt: SHIPPED_AT },
+        AT,
+      ).next as InventoryRecord,
+    );
+    store.items.set('LID', reserved('LID', 30, 'PO1', 10));
+    acknowledgements.records.set('PO1', {
+      purchaseOrderNumber: 'PO1',
+      lines: [
+        { itemSequenceNumber: '1', sku: 'PAN' },
+        { itemSequenceNumber: '2', sku: 'LID' },
+        { itemSequenceNumber: '3', outcome: 'review' },
+      ],
+    } as unknown as AcknowledgementRecord);
+    const releaseClosed = makeReleaseClosedPurchaseOrder({ store, acknowledgements, events, clock });
+
+    expect(await releaseClosed('PO1')).toEqual({
+      released: [
+        { sku: 'PAN', eaches: 36 },
+        { sku: 'LID', eaches: 10 },
+      ],
+    });
+    expect(allocate(await store.get('PAN'), NO_RULES).amazon).toEqual({
+      reserved: 0,
+      shipped: 12,
+      available: 88,
+    });
+    expect(allocate(await store.get('LID'), NO_RULES).amazon.available).toBe(30);
+    expect(events.published.map((e) => e.detail)).toEqual([
+      { skus: ['PAN', 'LID'], cause: 'purchase order PO1 closed' },
+    ]);
+
+    expect(await releaseClosed('PO1')).toEqual({ released: [] });
+    expect(await releaseClosed('PO-UNKNOWN')).toEqual({ released: [] });
+    expect(events.published).toHaveLength(1);
   });
 });
 

@@ -324,6 +324,28 @@ export function releasePurchaseOrder(record: InventoryRecord, purchaseOrderNumbe
   return { ...record, amazon, updatedAt: at };
 }
 
+/**
+ * Amazon closed the PO (received, or the rest cancelled): what no shipment took goes back to
+ * stock, so a partly shipped PO stops holding its unshipped remainder. The shipped eaches keep
+ * counting as shipped until the ERP counts after them. Undefined when there is nothing to give back.
+ */
+export function closePurchaseOrder(
+  record: InventoryRecord,
+  purchaseOrderNumber: string,
+  at: string,
+): InventoryRecord | undefined {
+  const held = record.amazon[purchaseOrderNumber];
+  if (!held || held.releasedAt) return undefined;
+  const shipped = Object.values(held.shipped ?? {}).reduce((s, x) => s + x.quantity, 0);
+  if (shipped >= held.quantity) return undefined;
+  if (shipped === 0) return releasePurchaseOrder(record, purchaseOrderNumber, at);
+  return {
+    ...record,
+    amazon: { ...record.amazon, [purchaseOrderNumber]: { ...held, quantity: shipped } },
+    updatedAt: at,
+  };
+}
+
 /** A PO's units left the dock: they count until the ERP counts after `shippedAt`. */
 export function markShipped(
   record: InventoryRecord,

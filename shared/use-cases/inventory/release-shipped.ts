@@ -1,5 +1,9 @@
 import type { Clock } from '../../clock.ts';
-import { type ShipmentOutcome, shipFromReservation } from '../../domain/inventory/allocation.ts';
+import {
+  closePurchaseOrder,
+  type ShipmentOutcome,
+  shipFromReservation,
+} from '../../domain/inventory/allocation.ts';
 import type { ShipmentPurchaseOrderLines } from '../../domain/shipments/fulfilment.ts';
 import type { EventPublisher } from '../ports.ts';
 import type { AcknowledgementStore } from '../purchase-orders/ports.ts';
@@ -82,5 +86,42 @@ export function makeReleaseShippedReservations(deps: {
     if (moved.length > 0)
       await announceChanged(deps.events, moved, `shipment ${shipment.shipmentId} confirmed`);
     return { reservations, unplaced };
+  };
+}
+
+/**
+ * PurchaseOrderStatusChanged to CLOSED → the PO gives back what no shipment took, on each SKU its
+ * acknowledgement reserved (one conditional write per SKU; a replay finds nothing to give back),
+ * and the SKUs that moved are announced so Shopify's quantity follows.
+ */
+export function makeReleaseClosedPurchaseOrder(deps: {
+  store: InventoryStore;
+  acknowledgements: Pick<AcknowledgementStore, 'get'>;
+  events: EventPublisher;
+  clock: Clock;
+}) {
+  return async function releaseClosedPurchaseOrder(
+    purchaseOrderNumber: string,
+  ): Promise<{ released: { sku: string; eaches: number }[] }> {
+    const decision = await deps.acknowledgements.get(purchaseOrderNumber);
+    const skus = [...new Set((decision?.lines ?? []).flatMap((l) => (l.sku ? [l.sku] : [])))];
+    const released: { sku: string; eaches: number }[] = [];
+    for (const sku of skus) {
+      const { result } = await mutate(deps.store, sku, (record) => {
+        const next = closePurchaseOrder(record, purchaseOrderNumber, deps.clock.now().toISOString());
+        if (!next) return { result: 0 };
+        const before = record.amazon[purchaseOrderNumber]?.quantity ?? 0;
+        return { result: before - (next.amazon[purchaseOrderNumber]?.quantity ?? 0), next };
+      });
+      if (result > 0) released.push({ sku, eaches: result });
+    }
+    if (released.length > 0) {
+      await announceChanged(
+        deps.events,
+        released.map((r) => r.sku),
+        `purchase order ${purchaseOrderNumber} closed`,
+      );
+    }
+    return { released };
   };
 }
