@@ -13,6 +13,7 @@ import {
   renderMemoDocument,
 } from '#shared/domain/credit-memos/credit-note.ts';
 import type { ReturnReceivedDetail } from '#shared/domain/credit-memos/credit-request.ts';
+import { validateInvoice } from '#shared/domain/invoices/validate-invoice.ts';
 import { officialModels } from '../support/official-models.ts';
 
 const detail: ReturnReceivedDetail = {
@@ -238,6 +239,61 @@ describe('credit note for the marketplace', () => {
       debitNoteNumber: 'DN-DE-88213401',
     });
     expect(note.items?.[0]?.purchaseOrderNumber).toBeUndefined();
+  });
+
+  it('totals tax per rate in the header when the goods carry the standard and a reduced rate', () => {
+    // A toaster at 19 % and a cookbook at 7 %: the header has one entry per rate, each its lines' sum.
+    const mixed: CreditMemoRecord = {
+      ...memo(),
+      lines: [
+        {
+          itemSequenceNumber: 1,
+          asin: 'B0C4K7XQ2M',
+          quantity: 2,
+          netCost: '12.45',
+          lineNet: '24.90',
+          taxAmount: '4.73',
+        },
+        {
+          itemSequenceNumber: 2,
+          asin: 'B0BOOK0007',
+          quantity: 3,
+          netCost: '10.00',
+          lineNet: '30.00',
+          taxAmount: '2.10',
+        },
+      ],
+      totals: { net: '54.90', tax: '6.83', total: '61.73' },
+    };
+    const body = buildCreditNoteRequest({
+      memo: mixed,
+      creditNoteNumber: 'ACMEDE-DE-CN-000002',
+      date: '2026-12-01T10:00:00.000Z',
+      remitTo,
+      taxType: 'VAT',
+      taxRates: ['19', '7'],
+    });
+    expect(models.validate('vendorInvoices', 'SubmitInvoicesRequest', body)).toEqual([]);
+    const note = body.invoices[0]!;
+    expect(note.taxDetails).toEqual([
+      {
+        taxType: 'VAT',
+        taxRate: '19',
+        taxAmount: { amount: '4.73', currencyCode: 'EUR' },
+        taxableAmount: { amount: '24.90', currencyCode: 'EUR' },
+      },
+      {
+        taxType: 'VAT',
+        taxRate: '7',
+        taxAmount: { amount: '2.10', currencyCode: 'EUR' },
+        taxableAmount: { amount: '30.00', currencyCode: 'EUR' },
+      },
+    ]);
+    expect(note.items?.map((i) => i.taxDetails?.[0]?.taxRate)).toEqual(['19', '7']);
+    // The tax and totals rules that guard every invoice before it is sent accept it (the parties
+    // come from the PO in the workflow, not in this note).
+    const issues = validateInvoice(note, { marketplace: 'DE', now: new Date('2026-12-01T11:00:00.000Z') });
+    expect(issues.filter((i) => /^(tax|totals)\./.test(i.rule))).toEqual([]);
   });
 
   it('files through the API only where Amazon accepts credit notes', () => {

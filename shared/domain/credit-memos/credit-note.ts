@@ -5,10 +5,18 @@ import {
   type TaxDetails,
 } from '../../sp-api/schemas/invoices.ts';
 import { parseOrThrow } from '../../validation.ts';
-import { percentOf } from '../invoices/invoice-payload.ts';
+import { normaliseRate, percentOf } from '../invoices/invoice-payload.ts';
 import { renderInvoicePdf } from '../invoices/invoice-pdf.ts';
 import { allowedTaxRates, marketplaceRule } from '../invoices/marketplace-rules.ts';
-import { compareMoney, parseMoney, subtractMoney } from '../money.ts';
+import {
+  addMoney,
+  compareMoney,
+  formatAmount,
+  type Money,
+  parseMoney,
+  subtractMoney,
+  zeroMoney,
+} from '../money.ts';
 import type { CreditMemoRecord, MarketplaceTax } from './credit-memo.ts';
 
 /**
@@ -87,9 +95,18 @@ export function buildCreditNoteRequest(input: {
   const taxType = input.taxType;
   const rateOf = (line: (typeof lines)[number]) =>
     line.taxRate ?? matchingRate(line.lineNet, line.taxAmount, line.quantity, currency, input.taxRates ?? []);
-  // The header's rate where every line has the same one (the document totals tax per rate).
-  const rates = new Set(lines.map(rateOf));
-  const headerRate = rates.size === 1 ? [...rates][0] : undefined;
+  // The header totals tax per rate, as Amazon and the validator expect (one entry per rate, each
+  // the sum of its lines): a note crediting goods at the standard and a reduced rate has two.
+  const byRate = new Map<string | undefined, { taxable: Money; tax: Money }>();
+  for (const line of lines) {
+    const rate = rateOf(line);
+    const key = rate === undefined ? undefined : normaliseRate(rate);
+    const sum = byRate.get(key) ?? { taxable: zeroMoney(currency), tax: zeroMoney(currency) };
+    byRate.set(key, {
+      taxable: addMoney(sum.taxable, parseMoney(line.lineNet, currency)),
+      tax: addMoney(sum.tax, parseMoney(line.taxAmount, currency)),
+    });
+  }
   const body = {
     invoices: [
       {
@@ -103,14 +120,12 @@ export function buildCreditNoteRequest(input: {
         invoiceTotal: money(totals.total),
         ...(taxType
           ? {
-              taxDetails: [
-                {
-                  taxType,
-                  ...(headerRate ? { taxRate: headerRate } : {}),
-                  taxAmount: money(totals.tax),
-                  taxableAmount: money(totals.net),
-                },
-              ],
+              taxDetails: [...byRate].map(([rate, sum]) => ({
+                taxType,
+                ...(rate !== undefined ? { taxRate: rate } : {}),
+                taxAmount: money(formatAmount(sum.tax)),
+                taxableAmount: money(formatAmount(sum.taxable)),
+              })),
             }
           : {}),
         items: lines.map((line) => ({
