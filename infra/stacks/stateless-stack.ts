@@ -160,7 +160,9 @@ export class StatelessStack extends Stack {
       defaultTermsDays: config.payments.defaultTermsDays,
       checkOverdueSchedule: config.payments.checkOverdue,
     });
-    this.analytics = new Analytics(this, 'Analytics', {
+    // In a nested stack of its own: one Glue table and named query per dataset and question would
+    // take this stack past CloudFormation's 500 resources (test/infra/stack-limits.test.ts).
+    this.analytics = new Analytics(new NestedStack(this, 'AnalyticsStack'), 'Analytics', {
       table: stateful.table,
       archiveBucket: stateful.archiveBucket,
       queryResultsBucket: stateful.queryResultsBucket,

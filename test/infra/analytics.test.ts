@@ -10,6 +10,7 @@ import {
   configWith,
   logicalIdOf,
   type Statement,
+  stackTemplateOf,
   statementsOfRole,
   synth,
   templateOf,
@@ -27,7 +28,7 @@ describe('analytics', () => {
 
   beforeAll(() => {
     built = synth();
-    template = templateOf(built, built.stateless);
+    template = stackTemplateOf(built, built.stateless.analytics);
     stateful = templateOf(built, built.stateful);
     archiveArn = { 'Fn::ImportValue': expect.stringMatching(/ArchiveBucket.*Arn/) };
   });
@@ -129,7 +130,7 @@ describe('analytics', () => {
           },
         }),
       });
-      const customTemplate = templateOf(custom, custom.stateless);
+      const customTemplate = stackTemplateOf(custom, custom.stateless.analytics);
       customTemplate.hasResourceProperties('AWS::Athena::WorkGroup', {
         WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 50 * 1024 * 1024 }),
       });

@@ -10,6 +10,7 @@ import {
   configWith,
   isCdkBucketDeployment,
   logicalIdOf,
+  nestedTemplatesOf,
   type Statement,
   statementsOfRole,
   synth,
@@ -46,7 +47,8 @@ describe('functions', () => {
   it('are all created through NodeFunction', () => {
     const nodeFunctions = built.stateless.node.findAll().filter((c) => c instanceof NodeFunction);
     expect(
-      Object.keys(template.findResources('AWS::Lambda::Function'))
+      [template, ...nestedTemplatesOf(built, built.stateless)]
+        .flatMap((t) => Object.keys(t.findResources('AWS::Lambda::Function')))
         .filter((id) => !isCdkBucketDeployment(id))
         .sort(),
     ).toEqual(nodeFunctions.map((fn) => logicalIdOf(fn.function)).sort());
@@ -233,12 +235,17 @@ describe('functions', () => {
     });
 
     it('gives no function a way to delete, unlock or re-lifecycle archive objects', () => {
-      const statements = [...allStatements(template), ...allStatements(templateOf(built, built.stateful))];
+      const statements = [
+        ...[template, ...nestedTemplatesOf(built, built.stateless)].flatMap(allStatements),
+        ...allStatements(templateOf(built, built.stateful)),
+      ];
       expect(actionsOf(statements).filter((a) => ARCHIVE_DESTROYING.test(a))).toEqual([]);
     });
 
     it('uses no wildcard action', () => {
-      const wildcards = actionsOf(allStatements(template)).filter((a) => a.includes('*'));
+      const wildcards = actionsOf(
+        [template, ...nestedTemplatesOf(built, built.stateless)].flatMap(allStatements),
+      ).filter((a) => a.includes('*'));
       expect(wildcards).toEqual([]);
     });
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CURRENT_VERSION_EXPIRED_FLAGS, VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
@@ -51,6 +51,25 @@ export function testApp(outdir: string = tempDir()): App {
 /** The synthesised template of a stack of a built app. */
 export function templateOf(built: BuiltApp, stack: Stack): Template {
   return Template.fromJSON(built.assembly.getStackArtifact(stack.artifactId).template);
+}
+
+/** The synthesised template of the stack (top-level or nested) a construct is in. */
+export function stackTemplateOf(built: BuiltApp, construct: IConstruct): Template {
+  const stack = Stack.of(construct);
+  if (stack instanceof NestedStack) {
+    return Template.fromJSON(
+      JSON.parse(readFileSync(join(built.assembly.directory, stack.templateFile), 'utf8')),
+    );
+  }
+  return templateOf(built, stack);
+}
+
+/** The templates of a top-level stack's nested stacks. */
+export function nestedTemplatesOf(built: BuiltApp, stack: Stack): Template[] {
+  return stack.node
+    .findAll()
+    .filter((c): c is NestedStack => c instanceof NestedStack)
+    .map((nested) => stackTemplateOf(built, nested));
 }
 
 /** Logical id of a construct's CloudFormation resource (its default child, or itself). */

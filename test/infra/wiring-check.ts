@@ -1,4 +1,6 @@
-import type { Stack } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CfnElement, NestedStack, type Stack } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { expect } from 'vitest';
@@ -26,19 +28,44 @@ export class SynthesizedWiring {
   /** Every resource of every stack, by logical id. */
   readonly resources: Record<string, CfnResource> = {};
   readonly #exportsByName: Record<string, unknown> = {};
+  /** Nested stacks' parameters: the value each is given by the parent stack. */
+  readonly #parameters: Record<string, unknown> = {};
+  /** Nested stacks' outputs, as `<stack resource>.Outputs.<name>`. */
+  readonly #nestedOutputs: Record<string, unknown> = {};
   readonly #root: IConstruct;
 
   constructor(root: IConstruct, assembly: CloudAssembly, stacks: readonly Stack[]) {
     this.#root = root;
     for (const stack of stacks) {
-      const template = assembly.getStackArtifact(stack.artifactId).template;
-      Object.assign(this.resources, template.Resources);
-      for (const output of Object.values(template.Outputs ?? {}) as {
-        Value: unknown;
-        Export?: { Name: string };
-      }[]) {
-        if (output.Export) this.#exportsByName[output.Export.Name] = output.Value;
+      this.#read(assembly.getStackArtifact(stack.artifactId).template);
+      // Nested stacks: their resources join the others; a parameter is the value its parent passes,
+      // a `Fn::GetAtt [<nested stack>, Outputs.<name>]` the nested template's output.
+      for (const nested of stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack)) {
+        const template = JSON.parse(readFileSync(join(assembly.directory, nested.templateFile), 'utf8'));
+        this.#read(template);
+        const stackResource = logicalIdOf(nested.nestedStackResource as CfnElement);
+        const passed = (this.resources[stackResource]?.Properties.Parameters ?? {}) as Record<
+          string,
+          unknown
+        >;
+        Object.assign(this.#parameters, passed);
+        for (const [name, output] of Object.entries(template.Outputs ?? {}) as [
+          string,
+          { Value: unknown },
+        ][]) {
+          this.#nestedOutputs[`${stackResource}.Outputs.${name}`] = output.Value;
+        }
       }
+    }
+  }
+
+  #read(template: { Resources?: Record<string, CfnResource>; Outputs?: Record<string, unknown> }): void {
+    Object.assign(this.resources, template.Resources);
+    for (const output of Object.values(template.Outputs ?? {}) as {
+      Value: unknown;
+      Export?: { Name: string };
+    }[]) {
+      if (output.Export) this.#exportsByName[output.Export.Name] = output.Value;
     }
   }
 
@@ -52,8 +79,13 @@ export class SynthesizedWiring {
   /** The logical id a template value refers to, following a cross-stack import to its export. */
   referencedLogicalId(value: unknown): string | undefined {
     const v = value as Record<string, unknown>;
-    if (typeof v?.Ref === 'string') return v.Ref;
-    if (Array.isArray(v?.['Fn::GetAtt'])) return v['Fn::GetAtt'][0] as string;
+    if (typeof v?.Ref === 'string')
+      return v.Ref in this.#parameters ? this.referencedLogicalId(this.#parameters[v.Ref]) : v.Ref;
+    if (Array.isArray(v?.['Fn::GetAtt'])) {
+      const [id, attribute] = v['Fn::GetAtt'] as [string, string];
+      const output = this.#nestedOutputs[`${id}.${attribute}`];
+      return output === undefined ? id : this.referencedLogicalId(output);
+    }
     if (typeof v?.['Fn::ImportValue'] === 'string')
       return this.referencedLogicalId(this.#exportsByName[v['Fn::ImportValue']]);
     return undefined;
