@@ -253,6 +253,20 @@ export class CreditMemos extends Construct {
       });
     }
 
+    // A signed-in approver decides from the console (bearer token, group `approver`).
+    const decideApproval = writer(
+      'DecideApproval',
+      'functions/credit-memos/decide-approval.ts',
+      'POST /api/approvals/{approvalId}/decision: a signed-in approver decides from the console',
+    );
+    answersTasks(decideApproval);
+    decideApproval.serveHttp(
+      props.api,
+      HttpMethod.POST,
+      '/api/approvals/{approvalId}/decision',
+      props.authorizer,
+    );
+
     const confirmFiling = writer(
       'ConfirmFiling',
       'functions/credit-memos/confirm-filing.ts',

@@ -1,10 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { sunkEmailSchema } from '#local/messages/message-sink.ts';
-import { approverActor } from '#shared/use-cases/credit-memos/notifications.ts';
 import { api, pulledOrder, waitForMemo } from '../support/credit-memo-system.ts';
 import { type E2eSystem, makeDataDir, removeDataDir, startE2eSystem } from '../support/e2e-system.ts';
 
@@ -48,7 +46,7 @@ describe.skipIf(!hasChromium)('signing in, approving a credit memo and finding i
     if (dataDir) removeDataDir(dataDir);
   });
 
-  it('shows the KPI charts, links the pending approval to its memo, approves from the emailed link and audits the approver', async () => {
+  it('shows the KPI charts, links the pending approval to its memo, approves from the approvals page and audits the signed-in approver', async () => {
     if (!system || !browser) throw new Error('the system or the browser did not start');
     const test = { ...system, dispose: async () => {} };
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -82,14 +80,18 @@ describe.skipIf(!hasChromium)('signing in, approving a credit memo and finding i
       .items.find((a) => a.memoId === memoId);
     if (!approval) throw new Error(`no pending approval for ${memoId}`);
     const approverName = approval.approvers[0]!;
+    // Signed in under the configured approver's email, the console's Approve button decides as them.
+    const approverEmail = system.config.approvers.find((a) => a.name === approverName)?.email;
+    if (!approverEmail) throw new Error(`${approverName} is not a configured approver`);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
-    // Sign in with the dev login as an approver: the KPIs page with its two charts.
+    // Sign in with the dev login as an approver (the configured approver's email): the KPIs page
+    // with its two charts.
     await page.goto(system.url);
-    await page.locator('#dev-login input[name=username]').fill('dana');
+    await page.locator('#dev-login input[name=username]').fill(approverEmail);
     await page.locator('#dev-login select[name=group]').selectOption('approver');
     await page.locator('#dev-login button[type=submit]').click();
     await page.locator('#kpi-fill-rate').waitFor({ timeout: 30_000 });
@@ -113,26 +115,18 @@ describe.skipIf(!hasChromium)('signing in, approving a credit memo and finding i
       .toEqual([memoId]);
     expect(await page.locator('#table-credit-memos tbody tr').textContent()).toContain('pending-approval');
 
-    // The approver opens the link emailed to them and presses Approve.
-    const link = await vi.waitFor(
-      async () => {
-        const res = await fetch(`${system!.url}/api/local/emails`);
-        const emails = z.object({ items: z.array(sunkEmailSchema) }).parse(await res.json()).items;
-        const found = emails
-          .find((e) => e.text.includes(memoId))
-          ?.links.find((l) => l.includes('/approvals/'));
-        if (!found) throw new Error('no approval email yet');
-        return found;
-      },
-      { timeout: 30_000 },
-    );
-    await page.goto(link);
-    await page.click('#approve');
-    await expect(page.locator('#message').textContent()).resolves.toContain('approved');
+    // Back on the approvals page, the signed-in approver presses Approve on the memo's row.
+    await page.goto(`${system.url}/#approvals`);
+    const row = page.locator('#table-approvals tbody tr', { hasText: memoId });
+    await row.locator('button[data-action=approve]').click();
+    // The page reloads without the decided approval.
+    await expect
+      .poll(() => page.locator('#table-approvals tbody tr', { hasText: memoId }).count(), { timeout: 30_000 })
+      .toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-approval-decided.png') });
     await waitForMemo(test, memoId, 'accepted', 90_000);
 
-    // The audit log: the decision on the memo, with the approver (not a system) as the actor.
+    // The audit log: the decision on the memo, with the signed-in approver (not a system) as the actor.
     await page.goto(`${system.url}/#audit`);
     // The memo's own history (an index query by entity), with the approval in it.
     await page.locator('#audit-form input[name=entity]').fill(`CreditMemo:${memoId}`);
@@ -140,12 +134,12 @@ describe.skipIf(!hasChromium)('signing in, approving a credit memo and finding i
     const approvalRow = page.locator('#table-audit tbody tr', { hasText: 'creditMemo.approved' });
     await expect.poll(() => approvalRow.count(), { timeout: 60_000 }).toBe(1);
     const cells = await approvalRow.locator('td').allTextContents();
-    expect(cells.slice(1, 5)).toEqual([approverName, 'creditMemo.approved', 'CreditMemo', memoId]);
+    expect(cells.slice(1, 5)).toEqual([approverEmail, 'creditMemo.approved', 'CreditMemo', memoId]);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-approval-audit.png') });
 
-    // The same decision found by the approver's pseudonymous actor id.
+    // The same decision found by the signed-in user's id (Cognito `sub`; the dev login's `local-…`).
     await page.locator('#audit-form input[name=entity]').fill('');
-    await page.locator('#audit-form input[name=actor]').fill(approverActor(approverName).id);
+    await page.locator('#audit-form input[name=actor]').fill(`local-${approverEmail}`);
     await page.locator('#audit-form button[type=submit]').click();
     await expect
       .poll(() => page.locator('#table-audit tbody tr td:nth-child(3)').allTextContents(), {

@@ -88,6 +88,18 @@ describe('the console API through the local HTTP layer: 401, 403, 200 by group',
       lines: [],
     });
     expect(operator.status).toBe(400);
+    // Credit-memo approval decisions: approvers only (README "Roles": `approve`).
+    for (const group of ['admin', 'operator', 'analyst']) {
+      const res = await call(system, 'POST', '/api/approvals/NOSUCH/decision', tokens[group], {
+        decision: 'approve',
+      });
+      expect(`${group} ${res.status}`).toBe(`${group} 403`);
+    }
+    const approver = await call(system, 'POST', '/api/approvals/NOSUCH/decision', tokens.approver, {
+      decision: 'maybe',
+    });
+    expect(approver.status).toBe(400);
+    expect(String(approver.body.message)).toContain('decision');
   });
 
   it('lets an admin switch a mode, audited with the admin as actor and found by the audit search', async () => {

@@ -165,6 +165,37 @@ describe('approvals', () => {
     ).rejects.toMatchObject({ reason: 'already-decided' });
   });
 
+  it('takes a console decision from a signed-in configured approver, by name or email, auditing the user', async () => {
+    const signedIn = (name: string, outcome: 'approved' | 'rejected' = 'approved') =>
+      desk.decideSignedIn({
+        approvalId,
+        user: { id: 'cognito-sub-7', name },
+        outcome,
+        note: 'checked the return',
+        context: { sourceIp: '203.0.113.9' },
+      });
+    await expect(signedIn('mallory@example.com')).rejects.toMatchObject({ reason: 'not-an-approver' });
+    expect(fake.callbacks.calls).toEqual([]);
+
+    await expect(signedIn('DANA@example.com')).resolves.toMatchObject({ state: 'approved', memoId });
+    expect(fake.callbacks.calls).toEqual([
+      { kind: 'success', token: 'TOKEN-SECRET-1', approvalStateAtCall: 'approved' },
+    ]);
+    expect(fake.approvals.items.get(approvalId)?.decision).toMatchObject({
+      by: 'Dana Approver',
+      via: 'console',
+      note: 'checked the return',
+    });
+    expect(fake.audit.find((e) => e.action === 'creditMemo.approved')?.actor).toEqual({
+      type: 'person',
+      id: 'cognito-sub-7',
+      name: 'DANA@example.com',
+    });
+    // The same decision again, or the other approver by name: already decided, nothing resent.
+    await expect(signedIn('Eli Approver', 'rejected')).rejects.toMatchObject({ reason: 'already-decided' });
+    expect(fake.callbacks.calls).toHaveLength(1);
+  });
+
   it('reminds before the deadline, then expires the approval and escalates at it', async () => {
     clock.advance(12 * 3600_000 + 1000);
     await expect(desk.remind()).resolves.toEqual({ reminded: 1, expired: 0 });

@@ -5,7 +5,7 @@
  * with the OAuth code flow and PKCE in AWS, the dev login locally), then renders the pages of
  * pages.ts from the JSON API with the access token as bearer.
  */
-import { type Column, PAGES, type Page, type TablePage } from './pages.ts';
+import { type Column, PAGES, type Page, type RowAction, type TablePage } from './pages.ts';
 
 type ConsoleConfig =
   | { mode: 'local' }
@@ -128,11 +128,40 @@ function hashQuery(): URLSearchParams {
   return new URLSearchParams(at < 0 ? '' : location.hash.slice(at + 1));
 }
 
-function table(columns: readonly Column[], rows: readonly unknown[], id: string): HTMLTableElement {
+/** The cell of a row's action buttons (the actions the signed-in groups may take). */
+function actionCell(actions: readonly RowAction[], row: unknown, root: HTMLElement): HTMLElement {
+  const cell = el('td', { class: 'actions' });
+  for (const action of actions) {
+    const button = el('button', { 'data-action': action.label.toLowerCase() }, action.label);
+    button.addEventListener('click', async () => {
+      for (const b of cell.querySelectorAll('button')) b.setAttribute('disabled', '');
+      try {
+        await api(linkOf(action.route, row), { method: 'POST', body: JSON.stringify(action.body) });
+        await navigate();
+      } catch (error) {
+        root.append(unavailable(error));
+      }
+    });
+    cell.append(button);
+  }
+  return cell;
+}
+
+function table(
+  columns: readonly Column[],
+  rows: readonly unknown[],
+  id: string,
+  actions: { list: readonly RowAction[]; root: HTMLElement } = { list: [], root: document.body },
+): HTMLTableElement {
+  const withActions = actions.list.length > 0;
   return el(
     'table',
     { id },
-    el('thead', {}, el('tr', {}, ...columns.map((c) => el('th', {}, c.label)))),
+    el(
+      'thead',
+      {},
+      el('tr', {}, ...columns.map((c) => el('th', {}, c.label)), ...(withActions ? [el('th', {}, '')] : [])),
+    ),
     el(
       'tbody',
       {},
@@ -149,6 +178,7 @@ function table(columns: readonly Column[], rows: readonly unknown[], id: string)
               href ? el('a', { href }, text) : text,
             );
           }),
+          ...(withActions ? [actionCell(actions.list, r, actions.root)] : []),
         ),
       ),
     ),
@@ -279,7 +309,11 @@ async function renderTable(root: HTMLElement, page: TablePage): Promise<void> {
   const body = await api(route);
   const rows = field(body, page.rows ?? 'items');
   if (page.intro) root.append(el('p', { class: 'muted' }, page.intro));
-  root.append(table(page.columns, Array.isArray(rows) ? rows : [], `table-${page.id}`));
+  const groups = claims().groups;
+  const actions = (page.actions ?? []).filter((a) => a.groups.some((g) => groups.includes(g)));
+  root.append(
+    table(page.columns, Array.isArray(rows) ? rows : [], `table-${page.id}`, { list: actions, root }),
+  );
 }
 
 async function renderErrors(root: HTMLElement): Promise<void> {

@@ -18,6 +18,17 @@ export interface Column {
   readonly link?: string;
 }
 
+/**
+ * A button on each row, shown to the groups it is for: POSTs `body` to `route` (`{field}`
+ * placeholders filled from the row, URI-encoded), then reloads the page. The API decides again.
+ */
+export interface RowAction {
+  readonly label: string;
+  readonly route: string;
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly groups: readonly string[];
+}
+
 export interface TablePage {
   readonly kind: 'table';
   readonly id: string;
@@ -28,6 +39,7 @@ export interface TablePage {
   readonly rows?: string;
   readonly columns: readonly Column[];
   readonly intro?: string;
+  readonly actions?: readonly RowAction[];
 }
 
 /** Pages with their own rendering (KPIs, audit search, errors, automation, status). */
@@ -106,7 +118,21 @@ export const PAGES: readonly Page[] = [
     title: 'Approvals',
     route: '/api/approvals?state=pending',
     intro:
-      'Credit memos waiting for a person, soonest expiry first. Each approver decides from the signed link emailed to them (or the Slack buttons); the memo link shows its lines, totals and reference invoice, the history link why the policy asked.',
+      'Credit memos waiting for a person, soonest expiry first. Each approver decides here when signed in as an approver, from the signed link emailed to them, or with the Slack buttons; the memo link shows its lines, totals and reference invoice, the history link why the policy asked.',
+    actions: [
+      {
+        label: 'Approve',
+        route: '/api/approvals/{approvalId}/decision',
+        body: { decision: 'approve' },
+        groups: ['approver'],
+      },
+      {
+        label: 'Reject',
+        route: '/api/approvals/{approvalId}/decision',
+        body: { decision: 'reject' },
+        groups: ['approver'],
+      },
+    ],
     columns: [
       { label: 'Credit memo', field: 'memoId', link: '#credit-memos?memoId={memoId}' },
       { label: 'History', field: 'summary.reference', link: '#audit?entity=CreditMemo:{memoId}' },

@@ -39,7 +39,7 @@ export const approvalRecordSchema = z.object({
     .strictObject({
       by: z.string(),
       at: z.string(),
-      via: z.enum(['link', 'slack', 'expiry']),
+      via: z.enum(['link', 'slack', 'console', 'expiry']),
       note: z.string(),
       sourceIp: z.string().optional(),
       userAgent: z.string().optional(),

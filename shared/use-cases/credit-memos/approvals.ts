@@ -7,6 +7,7 @@ import {
   safeEqual,
 } from '../../domain/approvals/approval.ts';
 import { type ApprovalLinkClaims, verifyApprovalLink } from '../../domain/approvals/approval-link.ts';
+import type { AuditActor } from '../../domain/audit.ts';
 import type { CreditMemoRecord } from '../../domain/credit-memos/credit-memo.ts';
 import { DETAIL_TYPE } from '../../events.ts';
 import { changeMemo } from './memo-changes.ts';
@@ -81,8 +82,9 @@ export function makeApprovalDesk(deps: CreditMemoDeps) {
     approver: string,
     outcome: 'approved' | 'rejected',
     note: string,
-    via: 'link' | 'slack',
+    via: 'link' | 'slack' | 'console',
     context: DecisionContext,
+    signedIn?: AuditActor,
   ): Promise<{ approvalId: string; state: 'approved' | 'rejected'; memoId: string }> {
     const { approval } = await approvalAndMemo(approvalId);
     checkApprover(approval, approver);
@@ -105,7 +107,8 @@ export function makeApprovalDesk(deps: CreditMemoDeps) {
       },
       at,
     );
-    const actor = approverActor(approver);
+    // Signed in to the console, the actor is the user the token names (rule: the signed-in user acts).
+    const actor = signedIn ?? approverActor(approver);
     if (!result.ok) {
       const current = result.current;
       await deps.audit.record({
@@ -198,6 +201,36 @@ export function makeApprovalDesk(deps: CreditMemoDeps) {
     if (!approver)
       throw new ApprovalRefusedError('not-an-approver', 'you are not an approver of this credit memo');
     return decide(input.approvalId, approver.name, input.outcome, '', 'slack', {});
+  }
+
+  /**
+   * A decision from the console by a signed-in member of the `approver` group (the route's
+   * policy): the user must also be one of this approval's configured approvers, matched by the
+   * sign-in name (the approver's name or email). A bearer-token API call, so no CSRF nonce; the
+   * audit names the signed-in user.
+   */
+  async function decideSignedIn(input: {
+    approvalId: string;
+    user: { id: string; name: string };
+    outcome: 'approved' | 'rejected';
+    note: string;
+    context: DecisionContext;
+  }) {
+    const signIn = input.user.name.trim().toLowerCase();
+    const approver = deps.approvers.find(
+      (a) => a.name.toLowerCase() === signIn || a.email.toLowerCase() === signIn,
+    );
+    if (!approver) {
+      throw new ApprovalRefusedError(
+        'not-an-approver',
+        `${input.user.name} is not a configured approver (sign in with an approver's name or email)`,
+      );
+    }
+    return decide(input.approvalId, approver.name, input.outcome, input.note, 'console', input.context, {
+      type: 'person',
+      id: input.user.id,
+      name: input.user.name,
+    });
   }
 
   /**
@@ -303,7 +336,11 @@ export function makeApprovalDesk(deps: CreditMemoDeps) {
    * Records a refused attempt (forged, tampered or expired link, CSRF, not an approver, a
    * replayed or second decision, a bad Slack signature) on the approval's audit trail.
    */
-  async function refused(approvalId: string, reason: string, via: 'link' | 'slack' | 'page'): Promise<void> {
+  async function refused(
+    approvalId: string,
+    reason: string,
+    via: 'link' | 'slack' | 'page' | 'console',
+  ): Promise<void> {
     const at = now().toISOString();
     await deps.audit.record({
       id: `approval:${approvalId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 60)}:refused:${deps.randomId()}`,
@@ -316,7 +353,7 @@ export function makeApprovalDesk(deps: CreditMemoDeps) {
     });
   }
 
-  return { review, decideByLink, decideBySlack, remind, confirmFiling, refused };
+  return { review, decideByLink, decideBySlack, decideSignedIn, remind, confirmFiling, refused };
 }
 
 export type ApprovalDesk = ReturnType<typeof makeApprovalDesk>;
