@@ -7,6 +7,7 @@ import { DynamoDbCursorStore } from '#shared/aws/dynamodb-documents.ts';
 import { S3Archive } from '#shared/aws/s3-archive.ts';
 import { clockFromEnv } from '#shared/clock.ts';
 import { requireEnv, runtimeConfigFromEnv } from '#shared/config/runtime.ts';
+import { validateAllocationRules } from '#shared/domain/inventory/allocation.ts';
 import type { ExportArchiveDeps } from '#shared/use-cases/archive/export-archive.ts';
 
 /** Hours the very first export reaches back. */
@@ -28,6 +29,8 @@ export function archiveDependencies(env: NodeJS.ProcessEnv = process.env): Expor
     archive: new S3Archive({ client: s3, bucketName }),
     cursors: new DynamoDbCursorStore({ client: dynamo, tableName }),
     vendors: config.vendors,
+    // The snapshots' available figures: the allocation under the configured rules (a bad rule fails init).
+    allocationRules: validateAllocationRules(config.inventory?.allocation),
     encode: encodeParquet,
     sha256: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
     // A new deployment's first export runs within the hour; an older table is exported with

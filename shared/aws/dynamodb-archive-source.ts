@@ -6,6 +6,7 @@ import type { AcknowledgementState } from '../domain/purchase-orders/acknowledge
 import type { ArchiveChangeSource, SourceRecord } from '../use-cases/archive/ports.ts';
 import { purchaseOrderKeys } from '../use-cases/vendor-ingest/pull-purchase-orders.ts';
 import { auditKeys } from './dynamodb-audit.ts';
+import { inventoryKeys, STOCK_CHANGE_SHARDS } from './dynamodb-inventory.ts';
 import { invoiceKeys } from './dynamodb-invoices.ts';
 import { outboxKeys } from './dynamodb-outbox.ts';
 import { LINE_SHARDS, paymentKeys } from './dynamodb-payments.ts';
@@ -60,7 +61,8 @@ function plainItem(item: Record<string, AttributeValue>): Record<string, unknown
  *   query per shard;
  * - reconciliation records: gsi1 `PAYMENTS#<vendorCode>` / `<updatedAt>#<invoice>`;
  * - credit memos: gsi2 `CMSTATE#<state>` / `<updatedAt>#<memoId>`, one query per state;
- * - invoices: gsi1 `INVSTATE#<state>` / `<updatedAt>#<number>`, one query per state.
+ * - invoices: gsi1 `INVSTATE#<state>` / `<updatedAt>#<number>`, one query per state;
+ * - stock positions: gsi2 `STOCKCHANGE#<day>#<shard>` / `<updatedAt>#<sku>`, one query per shard.
  */
 export class DynamoDbArchiveSource implements ArchiveChangeSource {
   constructor(private readonly deps: { client: DynamoDBClient; tableName: string }) {}
@@ -97,6 +99,12 @@ export class DynamoDbArchiveSource implements ArchiveChangeSource {
 
   async *invoices(hour: string): AsyncIterable<SourceRecord> {
     for (const state of INVOICE_STATES) yield* this.#hour('gsi1', invoiceKeys.byStatePk(state), hour);
+  }
+
+  async *inventorySnapshots(hour: string): AsyncIterable<SourceRecord> {
+    for (let shard = 0; shard < STOCK_CHANGE_SHARDS; shard++) {
+      yield* this.#hour('gsi2', inventoryKeys.changedPk(hour.slice(0, 10), shard), hour);
+    }
   }
 
   async *#hour(index: 'gsi1' | 'gsi2', pk: string, hour: string): AsyncIterable<SourceRecord> {

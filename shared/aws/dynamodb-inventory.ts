@@ -7,56 +7,44 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
-import { emptyRecord, type InventoryRecord } from '../domain/inventory/allocation.ts';
+import { emptyRecord, type InventoryRecord, inventoryRecordSchema } from '../domain/inventory/allocation.ts';
 import type { InventoryStore, WebhookLedger } from '../use-cases/inventory/ports.ts';
 
 const key = (sku: string) => ({ pk: { S: `STOCK#${sku}` }, sk: { S: 'STOCK' } });
 const INDEX_PK = 'INVENTORY';
 
-const commitment = z.object({ quantity: z.number(), at: z.string(), releasedAt: z.string().optional() });
-/** The stored record, checked on the way in: a hand-edited item fails loudly, not silently. */
-const recordSchema: z.ZodType<InventoryRecord> = z.object({
-  sku: z.string(),
-  revision: z.number().int(),
-  locations: z.record(z.string(), z.object({ onHand: z.number(), asOf: z.string() })),
-  amazon: z.record(
-    z.string(),
-    commitment.extend({
-      shipped: z.record(z.string(), z.object({ quantity: z.number(), at: z.string() })).optional(),
-    }),
-  ),
-  shopify: z.object({
-    orders: z.record(
-      z.string(),
-      commitment.extend({
-        refunds: z.record(z.string(), z.number()),
-        orderUpdatedAt: z.string().optional(),
-        cancelled: z.boolean().optional(),
-      }),
-    ),
-    exposed: z.number(),
-    raising: z.number().optional(),
-    unseen: z.number(),
-    item: z.object({ inventoryItemId: z.string(), locationId: z.string() }).nullable().optional(),
-    lastSyncAt: z.string().optional(),
-    drift: z.number().optional(),
-    driftAt: z.string().optional(),
-    lease: z.object({ owner: z.string(), until: z.string() }).optional(),
-  }),
-  updatedAt: z.string(),
-}) as z.ZodType<InventoryRecord>;
+/** Index partitions the SKUs changed on one day are spread over (the archive export queries each). */
+export const STOCK_CHANGE_SHARDS = 4;
+
+/** The change-index shard of a SKU: FNV-1a of its UTF-16 code units, stable across processes. */
+export function stockChangeShard(sku: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < sku.length; i++) hash = Math.imul(hash ^ sku.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % STOCK_CHANGE_SHARDS;
+}
+
+/**
+ * Keys of the stock-position items besides `STOCK#<sku>` / `STOCK`: gsi1 `INVENTORY` / sku (every
+ * SKU, for the console and the reconciliation) and gsi2 `STOCKCHANGE#<day>#<shard>` /
+ * `<updatedAt>#<sku>` (the SKUs changed in an hour, for the archive export's `inventory_snapshots`).
+ */
+export const inventoryKeys = {
+  changedPk: (day: string, shard: number) => `STOCKCHANGE#${day}#${shard}`,
+  changedSk: (record: Pick<InventoryRecord, 'sku' | 'updatedAt'>) => `${record.updatedAt}#${record.sku}`,
+} as const;
 
 function fromItem(item: Record<string, { S?: string }> | undefined): InventoryRecord | undefined {
   const body = item?.record?.S;
-  return body ? recordSchema.parse(JSON.parse(body)) : undefined;
+  return body ? inventoryRecordSchema.parse(JSON.parse(body)) : undefined;
 }
 
 /**
  * The inventory of each SKU as one item (`STOCK#<sku>` / `STOCK`, type `StockPosition`): the
  * record as JSON and its revision. Every write is one conditional put on the revision read, so
  * stock counts, PO reservations, Shopify orders and pushes to Shopify serialise per SKU without
- * transactions. gsi1 (`INVENTORY` / sku) lists every SKU for the console and the reconciliation.
+ * transactions. gsi1 (`INVENTORY` / sku) lists every SKU for the console and the reconciliation;
+ * gsi2 (`STOCKCHANGE#<day>#<shard>` / `<updatedAt>#<sku>`) the SKUs changed in an hour, for the
+ * archive export (each write moves the item to its latest change: {@link inventoryKeys}).
  */
 export class DynamoDbInventoryStore implements InventoryStore {
   constructor(private readonly deps: { client: DynamoDBClient; tableName: string }) {}
@@ -104,6 +92,10 @@ export class DynamoDbInventoryStore implements InventoryStore {
             record: { S: JSON.stringify(record) },
             gsi1pk: { S: INDEX_PK },
             gsi1sk: { S: record.sku },
+            gsi2pk: {
+              S: inventoryKeys.changedPk(record.updatedAt.slice(0, 10), stockChangeShard(record.sku)),
+            },
+            gsi2sk: { S: inventoryKeys.changedSk(record) },
           },
           ConditionExpression: record.revision === 1 ? 'attribute_not_exists(pk)' : 'revision = :previous',
           ...(record.revision === 1

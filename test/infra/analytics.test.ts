@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '#infra/build-app.ts';
 import { glueDatabaseName } from '#infra/constructs/analytics.ts';
-import { loadNamedQueries } from '#infra/named-queries.ts';
+import { loadNamedQueries, NAMED_QUERIES_DIR } from '#infra/named-queries.ts';
 import { QUERY_RESULTS_DAYS } from '#infra/stacks/stateful-stack.ts';
 import { DATASET_LIST, glueType } from '#shared/domain/archive/datasets.ts';
 import {
@@ -84,6 +86,22 @@ describe('analytics', () => {
       expect(JSON.stringify(orders.Parameters['storage.location.template'])).toMatch(
         /\/datasets\/purchase_orders\/marketplace=\$\{marketplace\}\/dt=\$\{dt\}\/"/,
       );
+      const snapshots = byName.get('inventory_snapshots');
+      expect(snapshots.PartitionKeys).toEqual([{ Name: 'dt', Type: 'string', Comment: expect.any(String) }]);
+      expect(snapshots.Parameters).toMatchObject({
+        'projection.enabled': 'true',
+        'projection.dt.type': 'date',
+        'projection.dt.range': 'NOW-548DAYS,NOW+1DAYS',
+      });
+      expect(snapshots.Parameters).not.toHaveProperty('projection.marketplace.type');
+      expect(JSON.stringify(snapshots.Parameters['storage.location.template'])).toMatch(
+        /\/datasets\/inventory_snapshots\/dt=\$\{dt\}\/"/,
+      );
+      expect(
+        snapshots.StorageDescriptor.Columns.filter((c: { Name: string }) =>
+          ['on_hand', 'revision', 'updated_at', 'amazon_available'].includes(c.Name),
+        ).map((c: { Name: string; Type: string }) => `${c.Name}:${c.Type}`),
+      ).toEqual(['revision:int', 'updated_at:timestamp', 'on_hand:bigint', 'amazon_available:bigint']);
       const auditEvents = byName.get('audit_events');
       expect(auditEvents.Parameters).not.toHaveProperty('projection.marketplace.type');
       expect(JSON.stringify(auditEvents.Parameters['storage.location.template'])).toMatch(
@@ -139,6 +157,17 @@ describe('analytics', () => {
           Parameters: Match.objectLike({ 'projection.dt.range': 'NOW-730DAYS,NOW+1DAYS' }),
         }),
       });
+    });
+
+    it('has the inventory named queries, their bodies the .sql files', () => {
+      for (const name of ['stock_position_at', 'oversell_exposure']) {
+        const sql = readFileSync(join(NAMED_QUERIES_DIR, `${name}.sql`), 'utf8');
+        template.hasResourceProperties('AWS::Athena::NamedQuery', {
+          Name: name,
+          Database: 'acorn_example_archive',
+          QueryString: sql,
+        });
+      }
     });
 
     it('has one named query per analytics/queries file, its body the file itself', () => {

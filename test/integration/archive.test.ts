@@ -250,7 +250,7 @@ describe('the archive, exported hourly and queried with DuckDB', () => {
     expect(files.length).toBe(firstExport.objects);
     for (const file of files) {
       expect(file).toMatch(
-        /^datasets\/(purchase_orders|purchase_order_lines|acknowledgements|acknowledgement_lines)\/marketplace=[A-Z]{2}\/dt=\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}\.parquet$|^datasets\/(audit_events|outbox_messages)\/dt=\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}\.parquet$/,
+        /^datasets\/(purchase_orders|purchase_order_lines|acknowledgements|acknowledgement_lines)\/marketplace=[A-Z]{2}\/dt=\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}\.parquet$|^datasets\/(audit_events|outbox_messages|inventory_snapshots)\/dt=\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}\.parquet$/,
       );
     }
   });

@@ -29,6 +29,7 @@ class FakeSource implements ArchiveChangeSource {
   async *remittanceLines() {}
   async *reconciliations() {}
   async *creditMemos() {}
+  async *inventorySnapshots() {}
   async *invoices(hour: string) {
     yield* this.invoiceRecords.get(hour) ?? [];
   }

@@ -56,6 +56,7 @@ export const DATASET_NAMES = [
   'credit_memo_lines',
   'invoices',
   'invoice_lines',
+  'inventory_snapshots',
 ] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -447,6 +448,48 @@ export const DATASETS: { readonly [N in DatasetName]: DatasetDefinition & { read
       col('tax_rate', 'decimal', 'Tax rate in percent, when stated'),
       req('currency', 'string', 'Currency of the amounts'),
       req('updated_at', 'timestamp', 'When this revision was written'),
+    ],
+  },
+  inventory_snapshots: {
+    name: 'inventory_snapshots',
+    description:
+      "Each exported revision of each SKU's stock position, shared by Amazon and Shopify: on hand, what each channel holds, what the allocation leaves available; the highest revision is the current one.",
+    partitionKeys: BY_DAY,
+    dtMeaning: 'the change (updated_at)',
+    columns: [
+      req('sku', 'string', 'Our SKU'),
+      req('revision', 'int', 'Bumped by every write of the position'),
+      req('updated_at', 'timestamp', 'When this revision was written'),
+      req('on_hand', 'bigint', 'Eaches on hand over all locations (negative counts as 0)'),
+      req('location_count', 'int', 'Locations with a count'),
+      col('locations_json', 'string', 'Per location: {"onHand", "asOf"} (JSON object by location id)'),
+      col('counted_at', 'timestamp', 'Oldest location count: commitments released before it are in on_hand'),
+      req('safety_stock', 'int', 'Eaches kept back from both channels (allocation rules at export)'),
+      req('amazon_reserved', 'bigint', 'Eaches reserved for accepted PO lines, not shipped yet'),
+      req('amazon_shipped', 'bigint', 'Eaches shipped against POs that on_hand still includes'),
+      req('amazon_po_count', 'int', 'POs holding a reservation or shipment of the SKU'),
+      req('shopify_committed', 'bigint', 'Eaches in open Shopify orders (after refunds and cancellations)'),
+      req('shopify_unseen', 'bigint', 'Sales Shopify reported whose orders have not reached Acorn yet'),
+      req('shopify_exposed', 'bigint', 'What Shopify was last told (or showed) as available'),
+      col(
+        'shopify_raising',
+        'bigint',
+        'A raise of Shopify available in flight, until Shopify took or refused it',
+      ),
+      req(
+        'amazon_available',
+        'bigint',
+        'Eaches Amazon may still be promised (the allocation, rules at export)',
+      ),
+      req('shopify_available', 'bigint', 'What Shopify should show as available (the allocation target)'),
+      req('idle', 'bigint', 'Sellable eaches no channel holds or is offered'),
+      col(
+        'drift',
+        'bigint',
+        "Shopify's available minus what Acorn expected, at the last full reconciliation",
+      ),
+      col('drift_at', 'timestamp', 'When that drift was found'),
+      col('last_sync_at', 'timestamp', "Last successful push or read of Shopify's quantity"),
     ],
   },
 };

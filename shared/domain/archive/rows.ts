@@ -4,6 +4,7 @@ import { purchaseOrderSchema } from '../../sp-api/schemas/orders.ts';
 import { describeIssues } from '../../validation.ts';
 import { auditActorSchema, auditEventSchema } from '../audit.ts';
 import { creditMemoRecordSchema } from '../credit-memos/credit-memo.ts';
+import { type AllocationRules, allocate, inventoryRecordSchema } from '../inventory/allocation.ts';
 import { invoiceRecordSchema } from '../invoices/invoice-record.ts';
 import { type Decimal, formatDecimal, multiplyMoney, parseDecimal, parseMoney, sumMoney } from '../money.ts';
 import { outboxArchiveKey, outboxStateSchema } from '../outbox.ts';
@@ -791,4 +792,61 @@ export function invoiceRows(item: unknown): MappingResult {
     } satisfies Row,
   }));
   return checked('invoices', [{ dataset: 'invoices', partition, row: header }, ...lines]);
+}
+
+// ---- inventory -----------------------------------------------------------------------------
+
+/** A SKU's stock position as the inventory capability stores it (`STOCK#<sku>` / `STOCK`). */
+const stockPositionItemSchema = z.object({ record: jsonText(inventoryRecordSchema) });
+
+/**
+ * One revision of a SKU's stock position as an `inventory_snapshots` row, on the day it was
+ * written. The derived figures are the domain's own allocation (`allocate`) under `rules`, the
+ * allocation rules configured when the hour is exported. SKU and location ids only (rule 13): no
+ * Shopify item id or lease owner goes in.
+ */
+export function inventorySnapshotRows(item: unknown, rules: AllocationRules): MappingResult {
+  const parsed = stockPositionItemSchema.safeParse(item);
+  if (!parsed.success) return fail('inventory_snapshots', parsed.error);
+  const record = parsed.data.record;
+  if (record.sku === '') {
+    return { ok: false, dataset: 'inventory_snapshots', reason: 'record.sku: required, empty' };
+  }
+  let dt: string;
+  try {
+    dt = dayOf(record.updatedAt);
+  } catch (error) {
+    return fail('inventory_snapshots', error as Error);
+  }
+  const allocation = allocate(record, rules);
+  const { shopify } = record;
+  return checked('inventory_snapshots', [
+    {
+      dataset: 'inventory_snapshots',
+      partition: { dt },
+      row: {
+        sku: record.sku,
+        revision: record.revision,
+        updated_at: record.updatedAt,
+        on_hand: allocation.onHand,
+        location_count: Object.keys(record.locations).length,
+        locations_json: JSON.stringify(record.locations),
+        counted_at: allocation.countedAt ?? null,
+        safety_stock: allocation.safetyStock,
+        amazon_reserved: allocation.amazon.reserved,
+        amazon_shipped: allocation.amazon.shipped,
+        amazon_po_count: Object.keys(record.amazon).length,
+        shopify_committed: allocation.shopify.committed,
+        shopify_unseen: allocation.shopify.unseen,
+        shopify_exposed: shopify.exposed,
+        shopify_raising: shopify.raising ?? null,
+        amazon_available: allocation.amazon.available,
+        shopify_available: allocation.shopify.target,
+        idle: allocation.idle,
+        drift: shopify.drift ?? null,
+        drift_at: shopify.driftAt ?? null,
+        last_sync_at: shopify.lastSyncAt ?? null,
+      },
+    },
+  ]);
 }

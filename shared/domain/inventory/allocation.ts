@@ -77,6 +77,46 @@ export interface InventoryRecord {
   readonly updatedAt: string;
 }
 
+const commitmentSchema = z.object({
+  quantity: z.number(),
+  at: z.string(),
+  releasedAt: z.string().optional(),
+});
+/**
+ * The stored record as its adapter and the archive read it back: a hand-edited item fails
+ * loudly (the adapter) or goes to quarantine (the archive export), never silently.
+ */
+export const inventoryRecordSchema: z.ZodType<InventoryRecord> = z.object({
+  sku: z.string(),
+  revision: z.number().int(),
+  locations: z.record(z.string(), z.object({ onHand: z.number(), asOf: z.string() })),
+  amazon: z.record(
+    z.string(),
+    commitmentSchema.extend({
+      shipped: z.record(z.string(), z.object({ quantity: z.number(), at: z.string() })).optional(),
+    }),
+  ),
+  shopify: z.object({
+    orders: z.record(
+      z.string(),
+      commitmentSchema.extend({
+        refunds: z.record(z.string(), z.number()),
+        orderUpdatedAt: z.string().optional(),
+        cancelled: z.boolean().optional(),
+      }),
+    ),
+    exposed: z.number(),
+    raising: z.number().optional(),
+    unseen: z.number(),
+    item: z.object({ inventoryItemId: z.string(), locationId: z.string() }).nullable().optional(),
+    lastSyncAt: z.string().optional(),
+    drift: z.number().optional(),
+    driftAt: z.string().optional(),
+    lease: z.object({ owner: z.string(), until: z.string() }).optional(),
+  }),
+  updatedAt: z.string(),
+}) as z.ZodType<InventoryRecord>;
+
 /** A SKU nobody has told us about yet. */
 export function emptyRecord(sku: string, at: string): InventoryRecord {
   return {

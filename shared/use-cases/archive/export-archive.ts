@@ -11,6 +11,7 @@ import {
   acknowledgementRows,
   auditEventRows,
   creditMemoRows,
+  inventorySnapshotRows,
   invoiceRows,
   type MappingResult,
   outboxMessageRows,
@@ -19,6 +20,7 @@ import {
   remittanceLineRows,
   type TypedRow,
 } from '../../domain/archive/rows.ts';
+import { type AllocationRules, DEFAULT_ALLOCATION_RULES } from '../../domain/inventory/allocation.ts';
 import { ValidationError } from '../../errors.ts';
 import type { CursorStore } from '../ports.ts';
 import type { ArchiveChangeSource, ArchiveObjectWriter, SourceRecord } from './ports.ts';
@@ -45,6 +47,11 @@ export interface ExportArchiveDeps {
   readonly sha256: (text: string) => string;
   /** Without a cursor, the first run starts this many hours back. */
   readonly firstRunLookbackHours: number;
+  /**
+   * `inventory.allocation` of the configuration: the inventory snapshots' derived figures
+   * (available, idle) are the allocation under these rules. @default DEFAULT_ALLOCATION_RULES
+   */
+  readonly allocationRules?: AllocationRules;
   /** Most hours one run exports; the next run continues. @default 168 (a week) */
   readonly maxHoursPerRun?: number;
   /** Puts in flight at once. @default 8 */
@@ -121,7 +128,7 @@ async function inBatches<T>(
 /**
  * The hourly archive export (issue 7): every complete hour since the cursor, the records that
  * changed in it — PO versions, acknowledgement records, settled outbox messages, audit events,
- * remittance lines, reconciliation records, credit memos and invoices —
+ * remittance lines, reconciliation records, credit memos, invoices and stock positions —
  * read through the table's indexes, mapped to the datasets, and written as one Parquet file per
  * dataset partition and hour (nothing can be compacted later under Object Lock). A record that
  * does not fit goes to `quarantine/<dataset>/` with the reason. The cursor moves past an hour only
@@ -129,6 +136,7 @@ async function inBatches<T>(
  */
 export function makeExportArchive(deps: ExportArchiveDeps) {
   const maxHours = deps.maxHoursPerRun ?? 168;
+  const allocationRules = deps.allocationRules ?? DEFAULT_ALLOCATION_RULES;
 
   async function exportHour(hour: string, summary: ExportSummary): Promise<void> {
     const batch = new HourBatch(hour, deps.clock.now().toISOString());
@@ -159,6 +167,9 @@ export function makeExportArchive(deps: ExportArchiveDeps) {
     }
     for await (const record of deps.source.invoices(hour)) {
       batch.take(record, invoiceRows(record.item));
+    }
+    for await (const record of deps.source.inventorySnapshots(hour)) {
+      batch.take(record, inventorySnapshotRows(record.item, allocationRules));
     }
 
     await inBatches([...batch.files], deps.writeConcurrency ?? 8, async ([key, file]) => {

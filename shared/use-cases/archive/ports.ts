@@ -31,6 +31,8 @@ export interface ArchiveChangeSource {
   creditMemos(hour: string): AsyncIterable<SourceRecord>;
   /** Invoices and credit notes last written in the hour (the latest revision of each). */
   invoices(hour: string): AsyncIterable<SourceRecord>;
+  /** SKUs' stock positions last written in the hour (the latest revision of each). */
+  inventorySnapshots(hour: string): AsyncIterable<SourceRecord>;
 }
 
 /** An object for the archive: the export's Parquet files and quarantine lines. */
