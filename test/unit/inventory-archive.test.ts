@@ -229,7 +229,7 @@ describe('the change index of stock positions', () => {
       expect(call).toMatchObject({
         IndexName: 'gsi2',
         ExpressionAttributeNames: { '#pk': 'gsi2pk', '#sk': 'gsi2sk' },
-        ExpressionAttributeValues: { ':from': { S: '2026-11-24T08' }, ':to': { S: '2026-11-24T08\uffff' } },
+        ExpressionAttributeValues: { ':sk0': { S: '2026-11-24T08' }, ':sk1': { S: '2026-11-24T08\uffff' } },
       });
     }
     expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
