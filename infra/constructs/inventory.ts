@@ -175,7 +175,12 @@ export class Inventory extends Construct {
     );
     this.pullDtcConversion.bindSecret('SHOPIFY_SECRET_ID', props.shopifyCredentials, 'read');
     const dtc = props.dtcConversion ?? { schedule: 'rate(1 hour)', days: 30 };
-    this.pullDtcConversion.runOnSchedule('Schedule', dtc.schedule, { input: { days: dtc.days } });
+    // The reconciliation's Scheduler role invokes it too: the stateless stack is near 500 resources.
+    const schedulerRole = this.reconcileShopifyInventory.node.findChild('ScheduleRole') as iam.Role;
+    this.pullDtcConversion.runOnSchedule('Schedule', dtc.schedule, {
+      input: { days: dtc.days },
+      schedulerRole,
+    });
   }
 
   /** StockPositionChanged → Shopify (when on) and the DF warehouses, through the outbox. */

@@ -186,6 +186,12 @@ export interface ScheduleTriggerOptions {
    * @default Duration.hours(1)
    */
   readonly maxEventAge?: Duration;
+  /**
+   * Another schedule's Scheduler role to reuse: it may then invoke this function too. Saves a
+   * role and its policy per schedule in a stack near CloudFormation's resource limit.
+   * @default a role of its own
+   */
+  readonly schedulerRole?: iam.Role;
 }
 
 /** Options of {@link NodeFunction.bindBucket}. */
@@ -589,12 +595,14 @@ export class NodeFunction extends Construct {
   runOnSchedule(id: string, expression: string, options: ScheduleTriggerOptions = {}): scheduler.Schedule {
     this.#acceptAsyncInvocations();
     const input = options.input ?? {};
-    const role = new iam.Role(this, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: `EventBridge Scheduler role of ${this.node.id}/${id}`,
-    });
+    const role =
+      options.schedulerRole ??
+      new iam.Role(this, `${id}Role`, {
+        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }),
+        description: `EventBridge Scheduler role of ${this.node.id}/${id}`,
+      });
     const schedule = new scheduler.Schedule(this, id, {
       schedule: scheduler.ScheduleExpression.expression(expression),
       description: `${this.node.id}: ${expression}`,

@@ -75,8 +75,8 @@ export interface ShopifySandbox {
   setWebhookUrl(url: string): void;
   readonly faults: WebhookFaults;
   readonly analyticsFaults: AnalyticsFaults;
-  /** The store's sessions, completed checkouts and orders of `day` (UTC) as its analytics report them now. */
-  conversion(day: string): SandboxConversionDay;
+  /** The store's sessions, completed checkouts and orders of `day` (UTC) as its analytics report them at `at` (now). */
+  conversion(day: string, at?: Date): SandboxConversionDay;
   available(sku: string): number | undefined;
   committed(sku: string): number | undefined;
   /** An edit in the Shopify admin (drift): fires `inventory_levels/update`. */
@@ -440,7 +440,7 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
     },
     faults,
     analyticsFaults,
-    conversion: (day) => conversionOf(state, day, clock.now().getTime(), sessionsPerHour),
+    conversion: (day, at) => conversionOf(state, day, (at ?? clock.now()).getTime(), sessionsPerHour),
     available: (sku) => level(state, state.items[sku] ?? '', location())?.available,
     committed: (sku) => level(state, state.items[sku] ?? '', location())?.committed,
     setAvailable(sku, quantity) {

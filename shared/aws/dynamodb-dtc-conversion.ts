@@ -13,7 +13,7 @@ const key = (day: string) => ({ pk: { S: `DTC#${day}` }, sk: { S: 'DTC' } });
 
 const count = z.object({ N: z.string().regex(/^\d+$/) }).transform((v) => Number(v.N));
 /** A stored day, checked on the way in: a hand-edited item fails loudly, not silently. */
-const itemSchema = z.looseObject({
+const itemSchema = z.object({
   day: z.object({ S: z.string() }).transform((v) => v.S),
   sessions: count,
   checkouts: count,
