@@ -164,12 +164,12 @@ export class Inventory extends Construct {
       timeout: Duration.seconds(60),
     });
     this.pullDtcConversion.bindTable('TABLE_NAME', props.table, 'readWrite');
-    // Its own items only (`DTC#<day>`): any other partition key is denied.
+    // Its own items only (`DTC#<day>`): any other partition key is denied, and every index (it uses none).
     this.pullDtcConversion.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         effect: iam.Effect.DENY,
         actions: ['dynamodb:*'],
-        resources: [props.table.tableArn],
+        resources: [props.table.tableArn, `${props.table.tableArn}/index/*`],
         conditions: { 'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['DTC#*'] } },
       }),
     );
