@@ -168,7 +168,16 @@ export class Inventory extends Construct {
     this.pullDtcConversion.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         effect: iam.Effect.DENY,
-        actions: ['dynamodb:*'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ],
         resources: [props.table.tableArn, `${props.table.tableArn}/index/*`],
         conditions: { 'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['DTC#*'] } },
       }),

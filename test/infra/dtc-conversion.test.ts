@@ -94,7 +94,16 @@ describe('the DTC-conversion pull', () => {
     expect(deny).toEqual([
       {
         Effect: 'Deny',
-        Action: 'dynamodb:*',
+        Action: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ],
         Resource: [
           expect.objectContaining({ 'Fn::ImportValue': expect.stringMatching(/Table/) }),
           expect.anything(),
