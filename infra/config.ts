@@ -245,6 +245,13 @@ export const acornConfigSchema = z
             locationId: z.string().optional(),
             /** How often every SKU is compared with Shopify and drift corrected. */
             reconcile: scheduleExpression.default('rate(1 hour)'),
+            /** DTC conversion: how often the store's daily sessions, checkouts and orders are pulled (ShopifyQL, scope `read_reports`), and how many days back. */
+            dtcConversion: z
+              .strictObject({
+                schedule: scheduleExpression.default('rate(1 hour)'),
+                days: z.number().int().min(1).max(90).default(30),
+              })
+              .prefault({}),
           })
           .prefault({}),
         /** Vendor codes that push stock to Amazon's Direct Fulfillment (submitInventoryUpdate); none by default. */

@@ -3,12 +3,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { DynamoDbAcknowledgementStore } from '#shared/aws/dynamodb-acknowledgements.ts';
 import { DynamoDbPurchaseOrderReader } from '#shared/aws/dynamodb-catalog.ts';
 import { DynamoDbCreditMemoStore } from '#shared/aws/dynamodb-credit-memos.ts';
+import { DynamoDbDtcConversionStore } from '#shared/aws/dynamodb-dtc-conversion.ts';
 import { DynamoDbOutboxStore } from '#shared/aws/dynamodb-outbox.ts';
 import { DynamoDbPaymentsStore } from '#shared/aws/dynamodb-payments.ts';
 import { clockFromEnv } from '#shared/clock.ts';
 import { requireEnv, runtimeConfigFromEnv } from '#shared/config/runtime.ts';
 import { POLICIES } from '#shared/domain/authorization.ts';
 import { moneyKpis, purchaseOrderKpis } from '#shared/domain/console-kpis.ts';
+import { dtcConversionKpi, lastDays } from '#shared/domain/storefront/dtc-conversion.ts';
 import { withObservability } from '#shared/observability.ts';
 import type { PurchaseOrder } from '#shared/sp-api/schemas/orders.ts';
 import { authorized, errorResponse, json } from './http.ts';
@@ -22,6 +24,10 @@ const orders = new DynamoDbPurchaseOrderReader({ client: dynamo, tableName });
 const outbox = new DynamoDbOutboxStore({ client: dynamo, tableName });
 const memos = new DynamoDbCreditMemoStore({ client: dynamo, tableName });
 const payments = new DynamoDbPaymentsStore({ client: dynamo, tableName });
+const dtcDays = new DynamoDbDtcConversionStore({ client: dynamo, tableName });
+
+/** Days of the DTC conversion chart and its period rate. */
+const DTC_PERIOD_DAYS = 30;
 
 /** Credit-memo states whose totals were credited: the refund side of the refund rate. */
 const CREDITED = ['approved', 'submitted', 'awaiting-filing', 'accepted', 'filed', 'simulated'] as const;
@@ -34,12 +40,13 @@ const SAMPLE = 200;
  * acknowledgements waiting for a person, open ones due in 24 h, failed submissions; refund rate
  * (credited credit memos against billed invoices) and deductions per currency. Index queries and
  * key reads over the latest {@link SAMPLE} records per state (acknowledgements, credit memos) and
- * per vendor code (payment reconciliations), never a scan.
+ * per vendor code (payment reconciliations), never a scan; DTC conversion (Shopify sessions that
+ * completed a checkout) per day for the last {@link DTC_PERIOD_DAYS} days, by key.
  */
 export async function kpis(_event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     const now = clock.now();
-    const [simulated, submitted, accepted, review, failed, due, credited, reconciliations] =
+    const [simulated, submitted, accepted, review, failed, due, credited, reconciliations, dtc] =
       await Promise.all([
         acknowledgements.listByState('simulated', SAMPLE),
         acknowledgements.listByState('submitted', SAMPLE),
@@ -53,6 +60,7 @@ export async function kpis(_event: APIGatewayProxyEventV2): Promise<APIGatewayPr
         ),
         Promise.all(CREDITED.map((state) => memos.list({ state, limit: SAMPLE }))),
         Promise.all(config.vendors.map((v) => payments.latest(v.vendorCode, SAMPLE))),
+        dtcDays.getDays(lastDays(now, DTC_PERIOD_DAYS)),
       ]);
     const records = [...simulated, ...submitted, ...accepted];
     const stored = await Promise.all(records.map((r) => orders.get(r.purchaseOrderNumber)));
@@ -67,6 +75,7 @@ export async function kpis(_event: APIGatewayProxyEventV2): Promise<APIGatewayPr
       dueIn24Hours: due.flat().length,
       failedSubmissions: failed.items.length,
       ...moneyKpis({ memos: credited.flatMap((p) => p.items), reconciliations: reconciliations.flat() }),
+      dtcConversion: dtcConversionKpi({ days: dtc, now, periodDays: DTC_PERIOD_DAYS }),
     });
   } catch (error) {
     return errorResponse(error);

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { type HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -30,6 +31,8 @@ export interface InventoryProps {
   readonly shopifyEnabled?: boolean;
   /** How often every SKU is reconciled with Shopify. */
   readonly reconcileSchedule: string;
+  /** How often the store's DTC conversion is pulled, and how many days back. @default hourly, 30 days */
+  readonly dtcConversion?: { readonly schedule: string; readonly days: number };
 }
 
 /**
@@ -45,6 +48,7 @@ export class Inventory extends Construct {
   readonly receiveShopifyWebhook?: NodeFunction;
   readonly syncShopifyInventory?: NodeFunction;
   readonly reconcileShopifyInventory?: NodeFunction;
+  readonly pullDtcConversion?: NodeFunction;
 
   constructor(scope: Construct, id: string, props: InventoryProps) {
     super(scope, id);
@@ -141,6 +145,37 @@ export class Inventory extends Construct {
       'Compares every SKU with Shopify, reports drift and corrects it',
     );
     this.reconcileShopifyInventory.runOnSchedule('Schedule', props.reconcileSchedule);
+
+    // Read-only against Shopify (ShopifyQL analytics): no outbox, only the table and the secret.
+    this.pullDtcConversion = new NodeFunction(this, 'PullDtcConversion', {
+      entry: 'functions/storefront/pull-dtc-conversion.ts',
+      serviceName: 'storefront',
+      description:
+        'Pulls the Shopify store’s daily sessions, completed checkouts and orders (DTC conversion)',
+      timeout: Duration.seconds(60),
+    });
+    this.pullDtcConversion.bindTable('TABLE_NAME', props.table, 'readWrite');
+    // Its own items only (`DTC#<day>`): any other partition key is denied, and every index (it uses none).
+    this.pullDtcConversion.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ],
+        resources: [props.table.tableArn, `${props.table.tableArn}/index/*`],
+        conditions: { 'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['DTC#*'] } },
+      }),
+    );
+    this.pullDtcConversion.bindSecret('SHOPIFY_SECRET_ID', props.shopifyCredentials, 'read');
+    const dtc = props.dtcConversion ?? { schedule: 'rate(1 hour)', days: 30 };
+    this.pullDtcConversion.runOnSchedule('Schedule', dtc.schedule, { input: { days: dtc.days } });
   }
 
   /** StockPositionChanged → Shopify (when on) and the DF warehouses, through the outbox. */

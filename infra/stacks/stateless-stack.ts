@@ -132,6 +132,7 @@ export class StatelessStack extends Stack {
       authorizer: this.consoleApi.authorizer,
       shopifyEnabled: config.inventory.shopify.enabled,
       reconcileSchedule: config.inventory.shopify.reconcile,
+      dtcConversion: config.inventory.shopify.dtcConversion,
     });
     this.creditMemos = new CreditMemos(this, 'CreditMemos', {
       table: stateful.table,

@@ -5,7 +5,8 @@
  * `extensions.cost.throttleStatus` (Standard plan: 100 points/s, bucket 2000), and webhooks signed
  * like Shopify's (`X-Shopify-Hmac-Sha256`, `X-Shopify-Webhook-Id`). A small order generator lets
  * `npm start` show store orders consuming stock. Faults for tests: delayed, duplicated and held
- * (then released out of order) webhook deliveries.
+ * (then released out of order) webhook deliveries. Analytics: `shopifyqlQuery` over store sessions
+ * and orders (analytics.ts), with faults for a parse error or a malformed answer.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Clock } from '#shared/clock.ts';
 import { signShopifyBody } from '#shared/shopify/webhooks.ts';
+import { conversionOf, runShopifyql, type SandboxConversionDay } from './analytics.ts';
 import {
   addItem,
   cancelOrder,
@@ -48,6 +50,14 @@ export interface ShopifySandboxOptions {
   readonly orderGeneration?: { perHour: number; fulfilAfterMinutes: number };
   /** Bucket override (tests of throttling). */
   readonly bucket?: { maximumAvailable: number; restoreRate: number };
+  /** Browsing sessions per clock hour (± 25 %). @default 25 × orderGeneration.perHour, else 100 */
+  readonly sessionsPerHour?: number;
+}
+
+/** Faults of `shopifyqlQuery`: every query answered with parse errors, or with a malformed table. */
+export interface AnalyticsFaults {
+  parseError?: boolean;
+  malformed?: boolean;
 }
 
 export interface WebhookFaults {
@@ -64,6 +74,9 @@ export interface ShopifySandbox {
   readonly credentials: { shopDomain: string; clientId: string; clientSecret: string };
   setWebhookUrl(url: string): void;
   readonly faults: WebhookFaults;
+  readonly analyticsFaults: AnalyticsFaults;
+  /** The store's sessions, completed checkouts and orders of `day` (UTC) as its analytics report them at `at` (now). */
+  conversion(day: string, at?: Date): SandboxConversionDay;
   available(sku: string): number | undefined;
   committed(sku: string): number | undefined;
   /** An edit in the Shopify admin (drift): fires `inventory_levels/update`. */
@@ -114,6 +127,12 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
   let tokenBucket = { available: bucket.maximumAvailable, at: clock.now().getTime() };
   let webhookUrl = options.webhookUrl;
   const faults: WebhookFaults = {};
+  const analyticsFaults: AnalyticsFaults = {};
+  if (!state.openedAt) {
+    state.openedAt = nowIso();
+    save();
+  }
+  const sessionsPerHour = options.sessionsPerHour ?? (options.orderGeneration?.perHour ?? 4) * 25;
   const held: (() => Promise<void>)[] = [];
   const inFlight = new Set<Promise<void>>();
   const mutationLog: { at: string; sku: string; from: number; to: number; outcome: 'applied' | 'stale' }[] =
@@ -232,6 +251,23 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
         state.items[sku] ? [{ sku, inventoryItem: { id: state.items[sku] } }] : [],
       );
       return done({ productVariants: { nodes } }, nodes.length + 2);
+    }
+    if (op === 'AcornShopifyql') {
+      if (analyticsFaults.parseError)
+        return done(
+          { shopifyqlQuery: { tableData: null, parseErrors: ['Syntax error at line 1, column 1'] } },
+          10,
+        );
+      const answer = runShopifyql(
+        String(variables.query ?? ''),
+        state,
+        clock.now().getTime(),
+        sessionsPerHour,
+      );
+      if (analyticsFaults.malformed && answer.tableData) {
+        answer.tableData.rows = answer.tableData.rows.map((row) => ({ ...row, day: 'yesterday-ish' }));
+      }
+      return done({ shopifyqlQuery: answer }, 10);
     }
     if (op === 'AcornLocations')
       return done({ locations: { nodes: state.locations } }, state.locations.length + 2);
@@ -353,7 +389,7 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
       tokens.set(token, clock.now().getTime() + TOKEN_SECONDS * 1000);
       return json(res, 200, {
         access_token: token,
-        scope: 'read_inventory,write_inventory,read_locations,read_products,read_orders',
+        scope: 'read_inventory,write_inventory,read_locations,read_products,read_orders,read_reports',
         expires_in: TOKEN_SECONDS,
       });
     }
@@ -403,6 +439,8 @@ export async function startShopifySandbox(options: ShopifySandboxOptions): Promi
       webhookUrl = u;
     },
     faults,
+    analyticsFaults,
+    conversion: (day, at) => conversionOf(state, day, (at ?? clock.now()).getTime(), sessionsPerHour),
     available: (sku) => level(state, state.items[sku] ?? '', location())?.available,
     committed: (sku) => level(state, state.items[sku] ?? '', location())?.committed,
     setAvailable(sku, quantity) {

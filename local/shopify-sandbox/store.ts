@@ -22,6 +22,8 @@ export interface StoreState {
   /** `${itemId}|${locationId}` → quantities. */
   levels: Record<string, { available: number; committed: number; updatedAt: string }>;
   orders: SandboxOrder[];
+  /** When the store opened: sessions count from here (absent in stores saved before analytics). */
+  openedAt?: string;
 }
 
 export function newStore(skus: readonly string[], at: string): StoreState {
@@ -31,6 +33,7 @@ export function newStore(skus: readonly string[], at: string): StoreState {
     items: {},
     levels: {},
     orders: [],
+    openedAt: at,
   };
   for (const sku of skus) addItem(state, sku, at);
   return state;

@@ -7,7 +7,12 @@
  */
 import * as z from 'zod';
 import type { Clock } from '../clock.ts';
-import { ShopifyAuthError, ShopifyOutcomeUnknownError, ShopifyRequestError } from './errors.ts';
+import {
+  ShopifyAuthError,
+  ShopifyOutcomeUnknownError,
+  ShopifyqlParseError,
+  ShopifyRequestError,
+} from './errors.ts';
 
 /** The Admin API version every request names. 2026-04 makes `changeFromQuantity` mandatory. */
 export const SHOPIFY_API_VERSION = '2026-04';
@@ -50,6 +55,38 @@ const responseSchema = z.looseObject({
 });
 
 export type ThrottleStatus = z.infer<typeof throttleSchema>;
+
+/** `shopifyqlQuery` (Admin API 2025-10 and later, scope `read_reports`): a table, or the parse errors. */
+const shopifyqlSchema = z.looseObject({
+  shopifyqlQuery: z.looseObject({
+    parseErrors: z.array(z.string()).nullish(),
+    tableData: z
+      .looseObject({
+        columns: z.array(
+          z.looseObject({ name: z.string().min(1), dataType: z.string(), displayName: z.string() }),
+        ),
+        // Rows are JSON: one object per row keyed by column name (a row as an array by column index is accepted too).
+        rows: z.array(z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())])),
+      })
+      .nullish(),
+  }),
+});
+
+/** One ShopifyQL result: its columns and one record per row, keyed by column name. */
+export interface ShopifyqlTable {
+  readonly columns: readonly { name: string; dataType: string; displayName: string }[];
+  readonly rows: readonly Record<string, unknown>[];
+}
+
+const SHOPIFYQL_QUERY = `query AcornShopifyql($query: String!) {
+  shopifyqlQuery(query: $query) {
+    tableData { columns { name dataType displayName } rows }
+    parseErrors
+  }
+}`;
+
+/** Shopify does not publish a ShopifyQL query's cost; reserve what a small query costs. */
+const SHOPIFYQL_EXPECTED_COST = 10;
 
 /** Refresh a token this long before Shopify says it expires. */
 const TOKEN_MARGIN_MS = 5 * 60_000;
@@ -201,6 +238,30 @@ export class ShopifyGraphqlClient {
       }
       return { data: data.data, ...(cost?.throttleStatus ? { throttle: cost.throttleStatus } : {}) };
     }
+  }
+
+  /**
+   * Runs one ShopifyQL query (`shopifyqlQuery`, read-only), throttled like every other call.
+   * Throws {@link ShopifyqlParseError} naming the query when Shopify could not parse it, and
+   * {@link ShopifyRequestError} when the answer has no table.
+   */
+  async shopifyqlQuery(query: string): Promise<ShopifyqlTable> {
+    const { data } = await this.request(
+      SHOPIFYQL_QUERY,
+      { query },
+      { expectedCost: SHOPIFYQL_EXPECTED_COST, schema: shopifyqlSchema },
+    );
+    const { parseErrors, tableData } = data.shopifyqlQuery;
+    if (parseErrors && parseErrors.length > 0) throw new ShopifyqlParseError(query, parseErrors);
+    if (!tableData)
+      throw new ShopifyRequestError(`Shopify answered the ShopifyQL query "${query}" without a table`, false);
+    const names = tableData.columns.map((c) => c.name);
+    return {
+      columns: tableData.columns,
+      rows: tableData.rows.map((row) =>
+        Array.isArray(row) ? Object.fromEntries(names.map((name, i) => [name, row[i]])) : row,
+      ),
+    };
   }
 
   async #waitFor(cost: number, atLeastMs = 0): Promise<void> {

@@ -39,3 +39,25 @@ export class ShopifyOutcomeUnknownError extends Error {
     this.name = 'ShopifyOutcomeUnknownError';
   }
 }
+
+/** Shopify could not parse a ShopifyQL query (`shopifyqlQuery.parseErrors`): the same query fails again. */
+export class ShopifyqlParseError extends AppError {
+  readonly retryable = false;
+  constructor(
+    readonly query: string,
+    readonly parseErrors: readonly string[],
+  ) {
+    super(`Shopify could not parse the ShopifyQL query "${query}": ${parseErrors.join('; ')}`);
+  }
+}
+
+/** A ShopifyQL answer without the columns or the values its query asked for. */
+export class ShopifyqlAnswerError extends AppError {
+  readonly retryable = false;
+  constructor(
+    readonly query: string,
+    problem: string,
+  ) {
+    super(`Shopify's answer to the ShopifyQL query "${query}" is malformed: ${problem}`);
+  }
+}

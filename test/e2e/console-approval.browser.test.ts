@@ -89,14 +89,16 @@ describe.skipIf(!hasChromium)('signing in, approving a credit memo and finding i
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
     // Sign in with the dev login as an approver (the configured approver's email): the KPIs page
-    // with its two charts.
+    // with its charts.
     await page.goto(system.url);
     await page.locator('#dev-login input[name=username]').fill(approverEmail);
     await page.locator('#dev-login select[name=group]').selectOption('approver');
     await page.locator('#dev-login button[type=submit]').click();
     await page.locator('#kpi-fill-rate').waitFor({ timeout: 30_000 });
-    expect(await page.locator('svg.chart').count()).toBe(2);
-    expect(await page.locator('svg.chart rect.bar').count()).toBe(14);
+    // Vendor sales and units, plus the DTC conversion of the last 30 days.
+    expect(await page.locator('svg.chart').count()).toBe(3);
+    expect(await page.locator('svg.chart:not(#chart-dtc-conversion) rect.bar').count()).toBe(14);
+    expect(await page.locator('#chart-dtc-conversion rect.bar').count()).toBe(30);
     expect(await page.locator('#kpi-approvals').textContent()).toBe('1');
     await page.screenshot({ path: join(SCREENSHOTS, 'console-approval-kpis.png') });
 

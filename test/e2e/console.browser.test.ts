@@ -69,9 +69,41 @@ describe.skipIf(!hasChromium)('the console in headless Chromium', () => {
         { timeout: 90_000, interval: 2_000 },
       )
       .toMatch(/%$/);
-    expect(await page.locator('svg.chart').count()).toBe(2);
-    expect(await page.locator('svg.chart rect.bar').count()).toBe(14);
     expect(await page.locator('#kpi-approvals').textContent()).toBe('0');
+
+    // DTC conversion: pulled from the Shopify sandbox's analytics now that the clock has run a while.
+    const pulled = await system.runtime.schedules.fireNow('PullDtcConversion/Schedule');
+    expect(pulled.ok, JSON.stringify(pulled.error)).toBe(true);
+    const kpis = (await (
+      await fetch(`${system.url}/api/kpis`, {
+        headers: {
+          authorization: `Bearer ${system.signIn({ username: 'browser-admin', groups: ['admin'] })}`,
+        },
+      })
+    ).json()) as {
+      dtcConversion: {
+        days: { day: string; sessions: number; checkouts: number }[];
+        total: { sessions: number; checkouts: number; rate: string | null };
+      };
+    };
+    const dtc = kpis.dtcConversion;
+    expect(dtc.days).toHaveLength(30);
+    // The period total is the sum of its days, each as the sandbox counted it when pulled.
+    expect(dtc.total.sessions).toBe(dtc.days.reduce((n, d) => n + d.sessions, 0));
+    expect(dtc.total.sessions).toBeGreaterThan(0);
+    // Settled days only: today (and yesterday, should the clock pass midnight meanwhile) still move.
+    const closed = dtc.days.slice(0, -2);
+    for (const d of closed) expect(d.checkouts).toBe(system.shopify.conversion(d.day).checkouts);
+    await page.reload();
+    await page.locator('#chart-dtc-conversion').waitFor({ timeout: 10_000 });
+    const headline = await page.locator('#kpi-dtc-conversion').textContent();
+    const rate = dtc.total.rate;
+    expect(rate).not.toBeNull();
+    // "0.0312" shows as "3.12 %".
+    expect(headline).toBe(`${(Number(rate) * 100).toFixed(2)} %`);
+    expect(await page.locator('svg.chart').count()).toBe(3);
+    expect(await page.locator('#chart-dtc-conversion rect.bar').count()).toBe(30);
+    expect(await page.locator('svg.chart:not(#chart-dtc-conversion) rect.bar').count()).toBe(14);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-kpis.png') });
 
     // The POs page lists what the API lists.

@@ -185,15 +185,25 @@ function table(
   );
 }
 
-/** A small bar chart: one bar per value, labels under the first and last. */
-function barChart(values: { label: string; value: number }[], title: string): SVGElement {
+/** A small bar chart: one bar per value, labels under the first and last; `tip` words a bar's tooltip. */
+function barChart(
+  values: { label: string; value: number; tip?: string }[],
+  title: string,
+  id?: string,
+): SVGElement {
   const width = 560;
   const height = 160;
   const max = Math.max(1, ...values.map((v) => v.value));
   const barWidth = width / Math.max(1, values.length);
   return svg(
     'svg',
-    { viewBox: `0 0 ${width} ${height + 20}`, class: 'chart', role: 'img', 'aria-label': title },
+    {
+      viewBox: `0 0 ${width} ${height + 20}`,
+      class: 'chart',
+      role: 'img',
+      'aria-label': title,
+      ...(id ? { id } : {}),
+    },
     ...values.map((v, i) => {
       const h = Math.round((v.value / max) * height);
       const rect = svg('rect', {
@@ -203,7 +213,7 @@ function barChart(values: { label: string; value: number }[], title: string): SV
         height: h,
         class: 'bar',
       });
-      rect.append(svg('title', {}, document.createTextNode(`${v.label}: ${v.value}`)));
+      rect.append(svg('title', {}, document.createTextNode(`${v.label}: ${v.tip ?? v.value}`)));
       return rect;
     }),
     svg('text', { x: 0, y: height + 16, class: 'axis' }, document.createTextNode(values[0]?.label ?? '')),
@@ -235,6 +245,14 @@ function stackChart(parts: { label: string; value: number; className: string }[]
   );
 }
 
+/** A rate given as a decimal fraction (`"0.0312"`) shown as a percentage (`3.12 %`), without float rounding. */
+function percentOf(rate: string | null | undefined): string {
+  if (rate === null || rate === undefined) return 'n/a';
+  const [whole = '0', fraction = ''] = rate.split('.');
+  const digits = `${whole}${fraction.padEnd(4, '0')}`.replace(/^0+(?=\d{3})/, '');
+  return `${digits.slice(0, -2)}.${digits.slice(-2)} %`;
+}
+
 function card(label: string, value: string, id: string): HTMLElement {
   return el('div', { class: 'card' }, label, el('b', { id }, value));
 }
@@ -263,6 +281,11 @@ async function renderKpis(root: HTMLElement): Promise<void> {
     failedSubmissions: number;
     refunds?: { currency: string; credited: string; billed: string; rate?: string }[];
     deductions?: { currency: string; total: string }[];
+    dtcConversion?: {
+      days: { day: string; sessions: number; checkouts: number; rate: string | null }[];
+      total: { sessions: number; checkouts: number; rate: string | null };
+      periodDays: number;
+    };
   };
   const approvals = await optionalCount('/api/approvals');
   const refunds =
@@ -283,12 +306,35 @@ async function renderKpis(root: HTMLElement): Promise<void> {
       card('Approvals waiting', approvals, 'kpi-approvals'),
       card('Refund rate (credit memos / billed)', refunds, 'kpi-refunds'),
       card('Deductions taken', deductions, 'kpi-deductions'),
+      card(
+        `DTC conversion, last ${k.dtcConversion?.periodDays ?? 30} days (Shopify)`,
+        percentOf(k.dtcConversion?.total.rate),
+        'kpi-dtc-conversion',
+      ),
     ),
     el('h2', {}, `Vendor sales by PO date, last 14 days (${po.salesCurrency ?? '—'})`),
     barChart(
       po.salesByDay.map((d) => ({ label: d.day, value: Number(d.amount) })),
       'Vendor sales by day',
     ),
+    ...(k.dtcConversion
+      ? [
+          el(
+            'h2',
+            {},
+            `DTC conversion by day: ${k.dtcConversion.total.checkouts} checkouts of ${k.dtcConversion.total.sessions} sessions`,
+          ),
+          barChart(
+            k.dtcConversion.days.map((d) => ({
+              label: d.day,
+              value: d.rate === null ? 0 : Number(d.rate),
+              tip: `${percentOf(d.rate)} (${d.checkouts} / ${d.sessions} sessions)`,
+            })),
+            'DTC conversion by day',
+            'chart-dtc-conversion',
+          ),
+        ]
+      : []),
     el('h2', {}, 'Units acknowledged: accepted, backordered, rejected'),
     stackChart(
       [
