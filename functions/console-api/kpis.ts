@@ -9,10 +9,9 @@ import { DynamoDbPaymentsStore } from '#shared/aws/dynamodb-payments.ts';
 import { clockFromEnv } from '#shared/clock.ts';
 import { requireEnv, runtimeConfigFromEnv } from '#shared/config/runtime.ts';
 import { POLICIES } from '#shared/domain/authorization.ts';
-import { moneyKpis, purchaseOrderKpis } from '#shared/domain/console-kpis.ts';
+import { KPI_DAYS, moneyKpis, purchaseOrderKpis } from '#shared/domain/console-kpis.ts';
 import { dtcConversionKpi, lastDays } from '#shared/domain/storefront/dtc-conversion.ts';
 import { withObservability } from '#shared/observability.ts';
-import type { PurchaseOrder } from '#shared/sp-api/schemas/orders.ts';
 import { authorized, errorResponse, json } from './http.ts';
 
 const config = runtimeConfigFromEnv();
@@ -32,25 +31,31 @@ const DTC_PERIOD_DAYS = 30;
 /** Credit-memo states whose totals were credited: the refund side of the refund rate. */
 const CREDITED = ['approved', 'submitted', 'awaiting-filing', 'accepted', 'filed', 'simulated'] as const;
 
-/** How many of the latest acknowledgements per state the KPIs look at. */
+/** How many of the latest credit memos per state and reconciliations per vendor code the KPIs look at. */
 const SAMPLE = 200;
 
+/** At most this many acknowledgements per state in the KPI window (a bound on one page load). */
+const MAX_ACKNOWLEDGEMENTS = 10_000;
+
 /**
- * GET /api/kpis — vendor sales from accepted PO lines (per currency and by day), PO fill rate,
- * acknowledgements waiting for a person, open ones due in 24 h, failed submissions; refund rate
- * (credited credit memos against billed invoices) and deductions per currency. Index queries and
- * key reads over the latest {@link SAMPLE} records per state (acknowledgements, credit memos) and
- * per vendor code (payment reconciliations), never a scan; DTC conversion (Shopify sessions that
+ * GET /api/kpis — vendor sales from accepted PO lines (per currency and by day) and PO fill rate
+ * of the POs dated in the last {@link KPI_DAYS} days (every acknowledgement changed since then,
+ * read by gsi1's time range, and their POs by batch), acknowledgements waiting for a person, open
+ * ones due in 24 h, failed submissions; refund rate (credited credit memos against billed
+ * invoices) and deductions per currency over the latest {@link SAMPLE} records per state (credit
+ * memos) and per vendor code (payment reconciliations). Index queries and key reads, never a scan; DTC conversion (Shopify sessions that
  * completed a checkout) per day for the last {@link DTC_PERIOD_DAYS} days, by key.
  */
 export async function kpis(_event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     const now = clock.now();
+    // A PO dated in the window was acknowledged (changed) after the window began.
+    const windowStart = new Date(now.getTime() - (KPI_DAYS + 1) * 86_400_000);
     const [simulated, submitted, accepted, review, failed, due, credited, reconciliations, dtc] =
       await Promise.all([
-        acknowledgements.listByState('simulated', SAMPLE),
-        acknowledgements.listByState('submitted', SAMPLE),
-        acknowledgements.listByState('accepted', SAMPLE),
+        acknowledgements.changedSince('simulated', windowStart, MAX_ACKNOWLEDGEMENTS),
+        acknowledgements.changedSince('submitted', windowStart, MAX_ACKNOWLEDGEMENTS),
+        acknowledgements.changedSince('accepted', windowStart, MAX_ACKNOWLEDGEMENTS),
         acknowledgements.listByState('review', 500),
         outbox.listByState('failed', { limit: 100 }),
         Promise.all(
@@ -63,11 +68,7 @@ export async function kpis(_event: APIGatewayProxyEventV2): Promise<APIGatewayPr
         dtcDays.getDays(lastDays(now, DTC_PERIOD_DAYS)),
       ]);
     const records = [...simulated, ...submitted, ...accepted];
-    const stored = await Promise.all(records.map((r) => orders.get(r.purchaseOrderNumber)));
-    const byNumber = new Map<string, PurchaseOrder>();
-    stored.forEach((s, i) => {
-      if (s) byNumber.set(records[i]!.purchaseOrderNumber, s.order);
-    });
+    const byNumber = await orders.getMany(records.map((r) => r.purchaseOrderNumber));
     return json(200, {
       at: now.toISOString(),
       purchaseOrders: purchaseOrderKpis({ records, orders: byNumber, now }),

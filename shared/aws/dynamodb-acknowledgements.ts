@@ -133,14 +133,12 @@ export class DynamoDbAcknowledgementStore implements AcknowledgementStore {
   async #query(
     index: 'gsi1' | 'gsi2',
     pk: string,
-    opts: { until?: string; limit: number },
+    opts: { until?: string; since?: string; limit: number },
   ): Promise<AcknowledgementRecord[]> {
+    const range = opts.until ? { below: opts.until } : opts.since ? { above: opts.since } : {};
     const items = await queryItems(
       this.deps.client,
-      {
-        TableName: this.deps.tableName,
-        ...keyCondition({ index, pk, ...(opts.until ? { below: opts.until } : {}) }),
-      },
+      { TableName: this.deps.tableName, ...keyCondition({ index, pk, ...range }) },
       opts.limit,
     );
     return items.flatMap((item) => this.#parse(item) ?? []);
@@ -148,6 +146,11 @@ export class DynamoDbAcknowledgementStore implements AcknowledgementStore {
 
   listByState(state: AcknowledgementState, limit: number): Promise<AcknowledgementRecord[]> {
     return this.#query('gsi1', `ACKSTATE#${state}`, { limit });
+  }
+
+  /** Records in a state changed after `since`, oldest change first (gsi1's time range, never a scan). */
+  changedSince(state: AcknowledgementState, since: Date, limit: number): Promise<AcknowledgementRecord[]> {
+    return this.#query('gsi1', `ACKSTATE#${state}`, { since: since.toISOString(), limit });
   }
 
   dueBefore(vendorCode: string, until: Date, limit: number): Promise<AcknowledgementRecord[]> {

@@ -1,4 +1,6 @@
 import {
+  type AttributeValue,
+  BatchGetItemCommand,
   BatchWriteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -92,5 +94,37 @@ export class DynamoDbPurchaseOrderReader implements PurchaseOrderReader {
       order: purchaseOrderSchema.parse(JSON.parse(res.Item.document.S)),
       vendorCode: res.Item.vendorCode.S,
     };
+  }
+  /** Several stored POs by number (BatchGetItem, 100 keys at a time, unprocessed keys read again). */
+  async getMany(purchaseOrderNumbers: readonly string[]): Promise<Map<string, PurchaseOrder>> {
+    const found = new Map<string, PurchaseOrder>();
+    const unique = [...new Set(purchaseOrderNumbers)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, AttributeValue>[] = unique
+        .slice(i, i + 100)
+        .map((n) => ({ pk: { S: `PO#${n}` }, sk: { S: 'PO' } }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt === 8) throw new Error(`${keys.length} purchase orders stayed unprocessed after 8 reads`);
+        const res = await this.deps.client.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [this.deps.tableName]: {
+                Keys: keys,
+                ProjectionExpression: 'purchaseOrderNumber, #document',
+                ExpressionAttributeNames: { '#document': 'document' },
+              },
+            },
+          }),
+        );
+        for (const item of res.Responses?.[this.deps.tableName] ?? []) {
+          const number = item.purchaseOrderNumber?.S;
+          if (number && item.document?.S) {
+            found.set(number, purchaseOrderSchema.parse(JSON.parse(item.document.S)));
+          }
+        }
+        keys = res.UnprocessedKeys?.[this.deps.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
   }
 }

@@ -15,9 +15,16 @@ import type { AcknowledgementRecord } from './purchase-orders/acknowledgement-re
  * money through money.ts (bigint decimals), amounts leave as strings.
  */
 
+/** Days the purchase-order KPIs cover, by PO date. */
+export const KPI_DAYS = 14;
+
 /** Acknowledgements that count as sales: sent (or, in simulate, what would have been sent). */
 const SALES_STATES = new Set(['simulated', 'submitted', 'accepted']);
 
+/**
+ * The purchase-order KPIs of the POs dated in the last `days` days (today included): what was
+ * sold lately, not since the system started.
+ */
 export interface PurchaseOrderKpis {
   /** Accepted quantity × net cost, per currency. */
   readonly vendorSales: { currency: string; amount: string }[];
@@ -44,7 +51,8 @@ export function purchaseOrderKpis(input: {
   now: Date;
   days?: number;
 }): PurchaseOrderKpis {
-  const days = input.days ?? 14;
+  const days = input.days ?? KPI_DAYS;
+  const firstDay = new Date(input.now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
   const sales = new Map<string, Money>();
   const byDay = new Map<string, Map<string, Money>>();
   const totals = { ordered: 0, accepted: 0, backordered: 0, rejected: 0 };
@@ -55,8 +63,9 @@ export function purchaseOrderKpis(input: {
     if (!SALES_STATES.has(record.state)) continue;
     const order = input.orders.get(record.purchaseOrderNumber);
     if (!order) continue;
-    counted++;
     const day = record.purchaseOrderDate.slice(0, 10);
+    if (day < firstDay) continue;
+    counted++;
     for (const item of order.orderDetails?.items ?? []) {
       totals.ordered += units(item.orderedQuantity);
       const line = record.lines.find((l) => l.itemSequenceNumber === item.itemSequenceNumber);

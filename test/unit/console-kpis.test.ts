@@ -1,5 +1,67 @@
 import { describe, expect, it } from 'vitest';
-import { moneyKpis } from '#shared/domain/console-kpis.ts';
+import { KPI_DAYS, moneyKpis, purchaseOrderKpis } from '#shared/domain/console-kpis.ts';
+import type { AcknowledgementRecord } from '#shared/domain/purchase-orders/acknowledgement-record.ts';
+import { purchaseOrder } from '../support/acknowledgement-fakes.ts';
+
+const NOW = new Date('2026-12-20T12:00:00.000Z');
+
+/** An accepted acknowledgement of a one-line PO dated `date`: `accepted` of `ordered` eaches. */
+function acknowledged(number: string, date: string, ordered: number, accepted: number) {
+  const order = purchaseOrder({
+    number,
+    date,
+    lines: [{ ean: '4006381333931', quantity: ordered, cost: '2.50' }],
+  });
+  const record = {
+    purchaseOrderNumber: number,
+    purchaseOrderDate: date,
+    state: 'accepted',
+    lines: [
+      {
+        itemSequenceNumber: '1',
+        itemAcknowledgements: [
+          {
+            acknowledgementCode: 'Accepted',
+            acknowledgedQuantity: { amount: accepted, unitOfMeasure: 'Eaches', unitSize: 1 },
+          },
+          ...(ordered > accepted
+            ? [
+                {
+                  acknowledgementCode: 'Rejected',
+                  acknowledgedQuantity: { amount: ordered - accepted, unitOfMeasure: 'Eaches', unitSize: 1 },
+                },
+              ]
+            : []),
+        ],
+      },
+    ],
+  } as unknown as AcknowledgementRecord;
+  return { record, order };
+}
+
+describe('purchaseOrderKpis', () => {
+  it('counts only the POs dated in the last KPI_DAYS days: sales, by day and fill rate', () => {
+    const inWindow = acknowledged('NEW1', '2026-12-19T08:00:00Z', 10, 8);
+    const today = acknowledged('NEW2', '2026-12-20T08:00:00Z', 4, 4);
+    // Dated the day before the window: acknowledged late, changed recently, still not this period's sales.
+    const old = acknowledged('OLD1', '2026-12-06T08:00:00Z', 100, 100);
+    const k = purchaseOrderKpis({
+      records: [inWindow.record, today.record, old.record],
+      orders: new Map([inWindow, today, old].map((a) => [a.record.purchaseOrderNumber, a.order])),
+      now: NOW,
+    });
+    expect(k.acknowledgedPurchaseOrders).toBe(2);
+    expect(k.vendorSales).toEqual([{ currency: 'EUR', amount: '30.00' }]);
+    expect(k.units).toEqual({ ordered: 14, accepted: 12, backordered: 0, rejected: 2 });
+    expect(k.fillRate).toBe('85.7');
+    expect(k.salesByDay).toHaveLength(KPI_DAYS);
+    expect(k.salesByDay[0]?.day).toBe('2026-12-07');
+    expect(k.salesByDay.slice(-2)).toEqual([
+      { day: '2026-12-19', amount: '20.00' },
+      { day: '2026-12-20', amount: '10.00' },
+    ]);
+  });
+});
 
 const memo = (state: string, total: string | undefined, currency = 'EUR') => ({
   state,

@@ -195,4 +195,22 @@ describe('DynamoDbAcknowledgementStore', () => {
     });
     expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
   });
+
+  it('reads the records of a state changed since an instant as the time range of gsi1, oldest first', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [{ document: { S: JSON.stringify(record) } }] });
+    expect(await store.changedSince('accepted', new Date('2026-11-30T00:00:00.000Z'), 5000)).toEqual([
+      record,
+    ]);
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'gsi1',
+      KeyConditionExpression: '#pk = :pk AND #sk > :sk0',
+      ExpressionAttributeNames: { '#pk': 'gsi1pk', '#sk': 'gsi1sk' },
+      ExpressionAttributeValues: {
+        ':pk': { S: 'ACKSTATE#accepted' },
+        ':sk0': { S: '2026-11-30T00:00:00.000Z' },
+      },
+      Limit: 5000,
+    });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.ScanIndexForward).toBeUndefined();
+  });
 });

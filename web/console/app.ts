@@ -298,8 +298,8 @@ async function renderKpis(root: HTMLElement): Promise<void> {
     el(
       'div',
       { class: 'cards' },
-      card('Vendor sales (accepted PO lines)', sales, 'kpi-sales'),
-      card('PO fill rate', po.fillRate ? `${po.fillRate} %` : 'n/a', 'kpi-fill-rate'),
+      card('Vendor sales, POs of the last 14 days (accepted lines)', sales, 'kpi-sales'),
+      card('PO fill rate, last 14 days', po.fillRate ? `${po.fillRate} %` : 'n/a', 'kpi-fill-rate'),
       card('Acknowledgements in review', String(k.acknowledgementsInReview), 'kpi-review'),
       card('Due in 24 h', String(k.dueIn24Hours), 'kpi-due'),
       card('Failed submissions', String(k.failedSubmissions), 'kpi-failed'),
