@@ -165,6 +165,31 @@ describe('approvals', () => {
     ).rejects.toMatchObject({ reason: 'already-decided' });
   });
 
+  it('hands a decision made while a resumed run took over the approval to that run, asking no one again', async () => {
+    // The approver clicks (with the old run's token) between the resumed run's read and its takeover.
+    const takeOver = fake.approvals.replaceToken.bind(fake.approvals);
+    let raced = false;
+    fake.approvals.replaceToken = async (id: string, token: string) => {
+      if (!raced) {
+        raced = true;
+        await decide(link());
+      }
+      return takeOver(id, token);
+    };
+    const emailsBefore = fake.sent.length;
+    const resumed = await makeCreditMemoWorkflow(fake.deps).requestApproval({
+      memoId,
+      taskToken: 'TOKEN-RESUMED',
+    });
+    expect(resumed).toEqual({ approvalId });
+    expect(fake.approvals.items.size).toBe(1);
+    expect(fake.sent.length).toBe(emailsBefore);
+    expect(fake.callbacks.calls.map((c) => [c.kind, c.token])).toEqual([
+      ['success', 'TOKEN-SECRET-1'],
+      ['success', 'TOKEN-RESUMED'],
+    ]);
+  });
+
   it('takes a console decision from a signed-in configured approver, by name or email, auditing the user', async () => {
     const signedIn = (name: string, outcome: 'approved' | 'rejected' = 'approved') =>
       desk.decideSignedIn({

@@ -296,6 +296,9 @@ export function makeCreditMemoWorkflow(deps: CreditMemoDeps) {
    * buttons — through the outbox. A resumed run hands its new token to the pending approval, so
    * links already sent keep working.
    */
+  /** Reads of a pending approval a resumed run makes before it gives up and lets the step retry. */
+  const TAKEOVER_ATTEMPTS = 5;
+
   async function requestApproval(input: {
     memoId: string;
     taskToken: string;
@@ -306,12 +309,17 @@ export function makeCreditMemoWorkflow(deps: CreditMemoDeps) {
       throw new MemoStateError('no approvers are configured (config approvers[])');
     const at = now();
     if (memo.approvalId) {
-      const existing = await deps.approvals.get(memo.approvalId);
-      if (existing?.state === 'pending') {
-        const replaced = await deps.approvals.replaceToken(existing.approvalId, input.taskToken);
-        if (replaced) return { approvalId: existing.approvalId };
-      }
-      if (existing && existing.state !== 'pending') {
+      // A resumed run takes over the pending approval. The approval can change under it — decided
+      // by a click that came with the old run's token (which Step Functions no longer knows), or a
+      // reminder sent — so a failed takeover reads it again: never a second approval for one memo.
+      for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt++) {
+        const existing = await deps.approvals.get(memo.approvalId);
+        if (!existing) break;
+        if (existing.state === 'pending') {
+          if (await deps.approvals.replaceToken(existing.approvalId, input.taskToken))
+            return { approvalId: existing.approvalId };
+          continue;
+        }
         // Decided while no run was waiting: hand the decision to this run at once.
         if (existing.state === 'approved')
           await deps.callbacks.succeed(input.taskToken, { approvalId: existing.approvalId });
@@ -322,6 +330,11 @@ export function makeCreditMemoWorkflow(deps: CreditMemoDeps) {
             `approval ${existing.approvalId} ${existing.state}`,
           );
         return { approvalId: existing.approvalId };
+      }
+      if (await deps.approvals.get(memo.approvalId)) {
+        throw new MemoStateError(
+          `approval ${memo.approvalId} of ${memo.memoId} kept changing; the step is retried`,
+        );
       }
     }
     const approvalId = deps.randomId();
