@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type AttributeValue, DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { PROJECT_ROOT } from '#infra/bundling.ts';
 import { loadNamedQueries } from '#infra/named-queries.ts';
 import { openArchiveDatabase, type ResultValue } from '#local/analytics/duckdb-archive.ts';
@@ -113,6 +114,13 @@ export async function benchArchive(options: ArchiveBenchOptions): Promise<Archiv
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     const table = rt.physicalName('Table');
+    const s3 = new S3Client({
+      endpoint: rt.endpoints.s3,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const bucket = rt.physicalName('ArchiveBucket');
     try {
       await until(
         async () => (await count(dynamo, table, (i) => i.type?.S === 'StockPosition')) > 0,
@@ -151,17 +159,29 @@ export async function benchArchive(options: ArchiveBenchOptions): Promise<Archiv
         datasetObjects: datasetFiles.length,
         datasetBytes: datasetFiles.reduce((s, f) => s + f.bytes, 0),
         quarantineObjects: files(dir, 'quarantine').length,
-        perEventObjects: files(dir, 'documents').length + files(dir, 'audit').length,
+        // Not mirrored under .acorn/archive (only datasets/ and quarantine/ are): listed in the bucket.
+        perEventObjects:
+          (await countObjects(s3, bucket, 'documents/')) + (await countObjects(s3, bucket, 'audit/')),
         rows: summary.rows,
         query: { name: query.name, ...measured },
       };
     } finally {
       dynamo.destroy();
+      s3.destroy();
     }
   } finally {
     await system?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Objects under a prefix of a bucket (every page). */
+async function countObjects(s3: S3Client, bucket: string, prefix: string): Promise<number> {
+  let n = 0;
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
+    n += page.KeyCount ?? page.Contents?.length ?? 0;
+  }
+  return n;
 }
 
 /**
