@@ -31,31 +31,33 @@ const DTC_PERIOD_DAYS = 30;
 /** Credit-memo states whose totals were credited: the refund side of the refund rate. */
 const CREDITED = ['approved', 'submitted', 'awaiting-filing', 'accepted', 'filed', 'simulated'] as const;
 
-/** How many of the latest credit memos per state and reconciliations per vendor code the KPIs look at. */
-const SAMPLE = 200;
+/** Days the refund rate and the deductions cover: credit memos and invoice reconciliations changed since. */
+const MONEY_DAYS = 90;
 
-/** At most this many acknowledgements per state in the KPI window (a bound on one page load). */
-const MAX_ACKNOWLEDGEMENTS = 10_000;
+/** At most this many records per state or vendor code in a KPI window (a bound on one page load). */
+const MAX_RECORDS = 10_000;
 
 /**
  * GET /api/kpis — vendor sales from accepted PO lines (per currency and by day) and PO fill rate
  * of the POs dated in the last {@link KPI_DAYS} days (every acknowledgement changed since then,
- * read by gsi1's time range, and their POs by batch), acknowledgements waiting for a person, open
+ * read by gsi1's time range, and their POs by batch); acknowledgements waiting for a person, open
  * ones due in 24 h, failed submissions; refund rate (credited credit memos against billed
- * invoices) and deductions per currency over the latest {@link SAMPLE} records per state (credit
- * memos) and per vendor code (payment reconciliations). Index queries and key reads, never a scan; DTC conversion (Shopify sessions that
- * completed a checkout) per day for the last {@link DTC_PERIOD_DAYS} days, by key.
+ * invoices) and deductions per currency over the credit memos and invoice reconciliations changed
+ * in the last {@link MONEY_DAYS} days (index time ranges); DTC conversion (Shopify sessions that
+ * completed a checkout) per day for the last {@link DTC_PERIOD_DAYS} days, by key. Index queries
+ * and key reads, never a scan.
  */
 export async function kpis(_event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     const now = clock.now();
     // A PO dated in the window was acknowledged (changed) after the window began.
     const windowStart = new Date(now.getTime() - (KPI_DAYS + 1) * 86_400_000);
+    const moneySince = new Date(now.getTime() - MONEY_DAYS * 86_400_000);
     const [simulated, submitted, accepted, review, failed, due, credited, reconciliations, dtc] =
       await Promise.all([
-        acknowledgements.changedSince('simulated', windowStart, MAX_ACKNOWLEDGEMENTS),
-        acknowledgements.changedSince('submitted', windowStart, MAX_ACKNOWLEDGEMENTS),
-        acknowledgements.changedSince('accepted', windowStart, MAX_ACKNOWLEDGEMENTS),
+        acknowledgements.changedSince('simulated', windowStart, MAX_RECORDS),
+        acknowledgements.changedSince('submitted', windowStart, MAX_RECORDS),
+        acknowledgements.changedSince('accepted', windowStart, MAX_RECORDS),
         acknowledgements.listByState('review', 500),
         outbox.listByState('failed', { limit: 100 }),
         Promise.all(
@@ -63,8 +65,8 @@ export async function kpis(_event: APIGatewayProxyEventV2): Promise<APIGatewayPr
             acknowledgements.dueBefore(v.vendorCode, new Date(now.getTime() + 24 * 3_600_000), 500),
           ),
         ),
-        Promise.all(CREDITED.map((state) => memos.list({ state, limit: SAMPLE }))),
-        Promise.all(config.vendors.map((v) => payments.latest(v.vendorCode, SAMPLE))),
+        Promise.all(CREDITED.map((state) => memos.changedSince(state, moneySince, MAX_RECORDS))),
+        Promise.all(config.vendors.map((v) => payments.changedSince(v.vendorCode, moneySince, MAX_RECORDS))),
         dtcDays.getDays(lastDays(now, DTC_PERIOD_DAYS)),
       ]);
     const records = [...simulated, ...submitted, ...accepted];
@@ -75,7 +77,7 @@ export async function kpis(_event: APIGatewayProxyEventV2): Promise<APIGatewayPr
       acknowledgementsInReview: review.length,
       dueIn24Hours: due.flat().length,
       failedSubmissions: failed.items.length,
-      ...moneyKpis({ memos: credited.flatMap((p) => p.items), reconciliations: reconciliations.flat() }),
+      ...moneyKpis({ memos: credited.flat(), reconciliations: reconciliations.flat() }),
       dtcConversion: dtcConversionKpi({ days: dtc, now, periodDays: DTC_PERIOD_DAYS }),
     });
   } catch (error) {

@@ -21,6 +21,7 @@ import type {
   Page,
   ReturnStatusStore,
 } from '../use-cases/credit-memos/ports.ts';
+import { keyCondition, queryItems } from './dynamodb-query.ts';
 
 /**
  * The credit-memo capability on the single table. Every write is one conditional PutItem or
@@ -151,6 +152,22 @@ export class DynamoDbCreditMemoStore implements CreditMemoStore {
       }),
     );
     return res.Item?.taskToken?.S;
+  }
+
+  /** Memos in a state changed after `since`, oldest change first (gsi2's time range, never a scan). */
+  async changedSince(state: CreditMemoState, since: Date, limit: number): Promise<CreditMemoRecord[]> {
+    const items = await queryItems(
+      this.table.client,
+      {
+        TableName: this.table.tableName,
+        ...keyCondition({ index: 'gsi2', pk: `CMSTATE#${state}`, above: since.toISOString() }),
+      },
+      limit,
+    );
+    return items.flatMap((item) => {
+      const record = parseDocument(item, creditMemoRecordSchema);
+      return record ? [record] : [];
+    });
   }
 
   async list(options: {

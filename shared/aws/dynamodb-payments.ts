@@ -9,6 +9,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import type { InvoiceReconciliation } from '../domain/payments/reconciliation.ts';
 import type {
@@ -17,6 +18,7 @@ import type {
   StoredLine,
   VersionedReconciliation,
 } from '../use-cases/payments/ports.ts';
+import { keyCondition, queryItems } from './dynamodb-query.ts';
 
 /**
  * Keys of the payments items in the single table:
@@ -87,9 +89,11 @@ function parseDocument<S extends z.ZodType>(
 /** The payments module's items (see {@link paymentKeys}). Single-item conditional writes only. */
 export class DynamoDbPaymentsStore implements PaymentsStore {
   readonly #doc: DynamoDBDocumentClient;
+  readonly #client: DynamoDBClient;
   readonly #table: string;
 
   constructor(deps: { client: DynamoDBClient; tableName: string }) {
+    this.#client = deps.client;
     this.#doc = DynamoDBDocumentClient.from(deps.client, {
       marshallOptions: { removeUndefinedValues: true },
     });
@@ -309,6 +313,25 @@ export class DynamoDbPaymentsStore implements PaymentsStore {
     );
     return (res.Items ?? [])
       .map((item) => parseDocument(reconciliationSchema, item) as InvoiceReconciliation)
+      .filter(Boolean);
+  }
+
+  /** A vendor code's reconciliation records changed after `since`, oldest change first (gsi1's time range). */
+  async changedSince(vendorCode: string, since: Date, limit: number): Promise<InvoiceReconciliation[]> {
+    const items = await queryItems(
+      this.#client,
+      {
+        TableName: this.#table,
+        ...keyCondition({
+          index: 'gsi1',
+          pk: paymentKeys.byVendorPk(vendorCode),
+          above: since.toISOString(),
+        }),
+      },
+      limit,
+    );
+    return items
+      .map((item) => parseDocument(reconciliationSchema, unmarshall(item)) as InvoiceReconciliation)
       .filter(Boolean);
   }
 

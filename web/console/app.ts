@@ -304,8 +304,8 @@ async function renderKpis(root: HTMLElement): Promise<void> {
       card('Due in 24 h', String(k.dueIn24Hours), 'kpi-due'),
       card('Failed submissions', String(k.failedSubmissions), 'kpi-failed'),
       card('Approvals waiting', approvals, 'kpi-approvals'),
-      card('Refund rate (credit memos / billed)', refunds, 'kpi-refunds'),
-      card('Deductions taken', deductions, 'kpi-deductions'),
+      card('Refund rate, last 90 days (credit memos / billed)', refunds, 'kpi-refunds'),
+      card('Deductions taken, last 90 days', deductions, 'kpi-deductions'),
       card(
         `DTC conversion, last ${k.dtcConversion?.periodDays ?? 30} days (Shopify)`,
         percentOf(k.dtcConversion?.total.rate),
