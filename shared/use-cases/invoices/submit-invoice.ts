@@ -1,9 +1,10 @@
 import type { AuditActor } from '../../domain/audit.ts';
-import type { InvoiceRecord, InvoiceState } from '../../domain/invoices/invoice-record.ts';
+import type { InvoiceRecord } from '../../domain/invoices/invoice-record.ts';
 import { invoiceMessageKey } from '../../domain/invoices/keys.ts';
 import { AppError, ConfigurationError } from '../../errors.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '../../events.ts';
 import type { Invoice } from '../../sp-api/schemas/invoices.ts';
+import { submissionOf } from '../outbox/follow-up.ts';
 import type { InvoicingDeps } from './issue-invoices.ts';
 
 /**
@@ -19,16 +20,6 @@ export const INVOICING_ACTOR: AuditActor = { type: 'system', id: 'invoicing' };
 export class InvoiceIssueError extends AppError {
   readonly retryable = true;
 }
-
-const STATE_OF_DISPATCH: Readonly<Record<string, InvoiceState>> = {
-  sent: 'submitted',
-  simulated: 'simulated',
-  held: 'held',
-  failed: 'failed',
-  unknown: 'unknown',
-  retry: 'queued',
-  'in-flight': 'queued',
-};
 
 /** Writes a new version of an invoice record (revision + 1, conditional), re-reading on a conflict. */
 export async function updateInvoice(
@@ -79,21 +70,9 @@ export async function dispatchInvoice(deps: InvoicingDeps, record: InvoiceRecord
   if (!record.messageKey) return record;
   const outcome = await deps.outbox.dispatch(record.messageKey);
   const message = outcome.message;
-  const state: InvoiceState =
-    outcome.kind === 'settled'
-      ? (STATE_OF_DISPATCH[message.state] ?? record.state)
-      : (STATE_OF_DISPATCH[outcome.kind] ?? record.state);
   if (outcome.kind === 'settled' && (record.state === 'accepted' || record.state === 'rejected'))
     return record;
-  const transactionId =
-    typeof message.result?.transactionId === 'string' ? message.result.transactionId : undefined;
-  const errors = message.lastError
-    ? (message.lastError.details?.map((e) => ({
-        code: e.code,
-        message: e.message,
-        ...(e.details ? { details: e.details } : {}),
-      })) ?? [{ code: message.lastError.code ?? message.lastError.name, message: message.lastError.message }])
-    : undefined;
+  const { state, transactionId, errors } = submissionOf(outcome, record.state);
   const updated = await updateInvoice(deps, record, (r) =>
     r.state === state && r.transactionId === transactionId && r.messageKey === record.messageKey
       ? undefined

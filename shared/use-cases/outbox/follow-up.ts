@@ -1,4 +1,6 @@
+import type { AmazonError } from '../../domain/purchase-orders/acknowledgement-record.ts';
 import type { Transaction } from '../../sp-api/schemas/transaction-status.ts';
+import type { DispatchOutcome } from './outbox.ts';
 
 /** The record states a submission follow-up works on. */
 export type PendingState = 'queued' | 'held' | 'unknown';
@@ -14,20 +16,50 @@ export interface FollowUpSummary {
   stillProcessing: number;
 }
 
-/** An error of a transaction, as the capabilities store it on their records. */
-export interface StoredTransactionError {
-  code: string;
-  message: string;
-  details?: string;
-}
-
 /** Amazon's errors of a failed transaction, in the form the records keep. */
-export function transactionErrors(transaction: Pick<Transaction, 'errors'>): StoredTransactionError[] {
+export function transactionErrors(transaction: Pick<Transaction, 'errors'>): AmazonError[] {
   return (transaction.errors ?? []).map((e) => ({
     code: e.code,
     message: e.message,
     ...(e.details ? { details: e.details } : {}),
   }));
+}
+
+/** The record state each outbox dispatch outcome (or settled message state) means for a submission. */
+const STATE_OF_DISPATCH = {
+  sent: 'submitted',
+  simulated: 'simulated',
+  held: 'held',
+  failed: 'failed',
+  unknown: 'unknown',
+  retry: 'queued',
+  'in-flight': 'queued',
+} as const;
+
+/** A submitted record's state as a dispatch leaves it. */
+export type SubmissionState = (typeof STATE_OF_DISPATCH)[keyof typeof STATE_OF_DISPATCH];
+
+/**
+ * What one dispatch of a record's outbox message says about the record (acknowledgements,
+ * shipment confirmations, invoices): its state (`current` where the outcome says nothing new),
+ * Amazon's transaction id, and the errors of a refusal.
+ */
+export function submissionOf<S extends string>(
+  outcome: DispatchOutcome,
+  current: S,
+): { state: S | SubmissionState; transactionId: string | undefined; errors: AmazonError[] | undefined } {
+  const { message } = outcome;
+  const key = outcome.kind === 'settled' ? message.state : outcome.kind;
+  const state = (STATE_OF_DISPATCH as Record<string, SubmissionState>)[key] ?? current;
+  const transactionId =
+    typeof message.result?.transactionId === 'string' ? message.result.transactionId : undefined;
+  const error = message.lastError;
+  const errors = error
+    ? error.details
+      ? transactionErrors({ errors: [...error.details] })
+      : [{ code: error.code ?? error.name, message: error.message }]
+    : undefined;
+  return { state, transactionId, errors };
 }
 
 /**

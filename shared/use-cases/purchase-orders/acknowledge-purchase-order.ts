@@ -6,8 +6,6 @@ import {
 } from '../../domain/purchase-orders/acknowledgement-payload.ts';
 import {
   type AcknowledgementRecord,
-  type AcknowledgementState,
-  type AmazonError,
   isComplete,
   type LineRecord,
   linesFromDecision,
@@ -22,6 +20,7 @@ import type { AcknowledgementRules } from '../../domain/purchase-orders/rules-co
 import { AppError } from '../../errors.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '../../events.ts';
 import type { PurchaseOrder } from '../../sp-api/schemas/orders.ts';
+import { submissionOf } from '../outbox/follow-up.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { AuditTrail } from '../outbox/ports.ts';
 import type { EventPublisher } from '../ports.ts';
@@ -62,16 +61,6 @@ export interface AcknowledgementDeps {
 export function acknowledgementKey(purchaseOrderNumber: string, correction?: number): string {
   return correction ? `ack#${purchaseOrderNumber}#correction-${correction}` : `ack#${purchaseOrderNumber}`;
 }
-
-const STATE_OF_DISPATCH: Readonly<Record<string, AcknowledgementState>> = {
-  sent: 'submitted',
-  simulated: 'simulated',
-  held: 'held',
-  failed: 'failed',
-  unknown: 'unknown',
-  retry: 'queued',
-  'in-flight': 'queued',
-};
 
 /**
  * Writes a new version of a record: revision + 1, conditional on the one read. Retries a few times
@@ -153,19 +142,7 @@ export async function dispatchAcknowledgement(
   if (!record.messageKey) return record;
   const outcome = await deps.outbox.dispatch(record.messageKey);
   const message = outcome.message;
-  const state: AcknowledgementState =
-    outcome.kind === 'settled'
-      ? (STATE_OF_DISPATCH[message.state] ?? record.state)
-      : (STATE_OF_DISPATCH[outcome.kind] ?? record.state);
-  const transactionId =
-    typeof message.result?.transactionId === 'string' ? message.result.transactionId : undefined;
-  const errors: AmazonError[] | undefined = message.lastError
-    ? (message.lastError.details?.map((e) => ({
-        code: e.code,
-        message: e.message,
-        ...(e.details ? { details: e.details } : {}),
-      })) ?? [{ code: message.lastError.code ?? message.lastError.name, message: message.lastError.message }])
-    : undefined;
+  const { state, transactionId, errors } = submissionOf(outcome, record.state);
   const updated = await updateRecord(
     deps.acknowledgements,
     record,

@@ -1,12 +1,14 @@
 import type { AuditActor } from '../../domain/audit.ts';
-import type { AcknowledgementRecord } from '../../domain/purchase-orders/acknowledgement-record.ts';
+import type {
+  AcknowledgementRecord,
+  AmazonError,
+} from '../../domain/purchase-orders/acknowledgement-record.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '../../events.ts';
 import type { VendorTransactionsApi } from '../../sp-api/vendor-transactions.ts';
 import {
   type FollowUpSummary,
   failureCollector,
   followUpSubmissions,
-  type StoredTransactionError,
   type TransactionOutcome,
   transactionErrors,
 } from '../outbox/follow-up.ts';
@@ -92,7 +94,7 @@ async function settle(
   record: AcknowledgementRecord,
   state: 'accepted' | 'rejected',
   reason: string,
-  errors?: StoredTransactionError[],
+  errors?: AmazonError[],
 ): Promise<void> {
   const updated = await updateRecord(
     deps.acknowledgements,

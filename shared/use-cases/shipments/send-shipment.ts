@@ -6,16 +6,15 @@ import {
   type ShipFromParty,
 } from '../../domain/shipments/confirmation-payload.ts';
 import {
-  type AmazonError,
   type FulfilmentRecord,
   type ShipmentRecord,
-  type ShipmentState,
   shippedQuantitiesOf,
   withAsnIndex,
   withFulfilmentIndex,
 } from '../../domain/shipments/fulfilment.ts';
 import { AppError, ConfigurationError } from '../../errors.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '../../events.ts';
+import { submissionOf } from '../outbox/follow-up.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { AuditTrail } from '../outbox/ports.ts';
 import type { EventPublisher } from '../ports.ts';
@@ -149,16 +148,6 @@ export async function syncFulfilment(deps: ShipmentDeps, record: ShipmentRecord)
   }
 }
 
-const STATE_OF_DISPATCH: Readonly<Record<string, ShipmentState>> = {
-  sent: 'submitted',
-  simulated: 'simulated',
-  held: 'held',
-  failed: 'failed',
-  unknown: 'unknown',
-  retry: 'queued',
-  'in-flight': 'queued',
-};
-
 /**
  * Queues the shipment's confirmation in the outbox (idempotent by its key: the first payload
  * stays) and dispatches it, then records where it went. Used for a new shipment, a file seen
@@ -189,22 +178,10 @@ export async function dispatchShipment(deps: ShipmentDeps, record: ShipmentRecor
   if (!record.messageKey) return record;
   const outcome = await deps.outbox.dispatch(record.messageKey);
   const message = outcome.message;
-  const state: ShipmentState =
-    outcome.kind === 'settled'
-      ? (STATE_OF_DISPATCH[message.state] ?? record.state)
-      : (STATE_OF_DISPATCH[outcome.kind] ?? record.state);
   // A message settled earlier that the record has already moved past (accepted, rejected) stays.
   if (outcome.kind === 'settled' && (record.state === 'accepted' || record.state === 'rejected'))
     return record;
-  const transactionId =
-    typeof message.result?.transactionId === 'string' ? message.result.transactionId : undefined;
-  const errors: AmazonError[] | undefined = message.lastError
-    ? (message.lastError.details?.map((e) => ({
-        code: e.code,
-        message: e.message,
-        ...(e.details ? { details: e.details } : {}),
-      })) ?? [{ code: message.lastError.code ?? message.lastError.name, message: message.lastError.message }])
-    : undefined;
+  const { state, transactionId, errors } = submissionOf(outcome, record.state);
   const updated = await updateShipment(deps, record, (r) =>
     r.state === state && r.transactionId === transactionId
       ? undefined
