@@ -1,13 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sunkEmailSchema } from '#local/messages/message-sink.ts';
+import { hasChromium, launchChromium } from '../support/browser.ts';
 import { api, memoOf, pulledOrder, waitForMemo } from '../support/credit-memo-system.ts';
 import { type E2eSystem, makeDataDir, removeDataDir, startE2eSystem } from '../support/e2e-system.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 
 /** The emails of the local run, read from the files the SES sink wrote under `<dataDir>/mail/`. */
 function emailFiles(dataDir: string) {
@@ -30,17 +28,7 @@ describe.skipIf(!hasChromium)('approving a credit memo from its email in headles
       schedules: false,
       poGeneration: { backlog: 30, perHour: 0 },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { hasChromium, launchChromium } from '../support/browser.ts';
 import { api, pulledOrder, waitForMemo } from '../support/credit-memo-system.ts';
 import { type E2eSystem, makeDataDir, removeDataDir, startE2eSystem } from '../support/e2e-system.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 
 const approvalsSchema = z.object({
@@ -28,16 +27,7 @@ describe.skipIf(!hasChromium)('signing in, approving a credit memo and finding i
       schedules: false,
       poGeneration: { backlog: 30, perHour: 0 },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

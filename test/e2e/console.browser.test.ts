@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../support/browser.ts';
 import {
   type E2eSystem,
   listAllPurchaseOrders,
@@ -10,9 +11,6 @@ import {
   startE2eSystem,
 } from '../support/e2e-system.ts';
 
-/** Debian's chromium package: the one browser the e2e tier drives. */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.log("browser tests skipped: Debian's chromium is not installed (apt-get install chromium)");
 }
@@ -26,16 +24,7 @@ describe.skipIf(!hasChromium)('the console in headless Chromium', () => {
   beforeAll(async () => {
     dataDir = makeDataDir();
     system = await startE2eSystem(dataDir, { speed: 60, poGeneration: { backlog: 150, perHour: 0 } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
