@@ -1,6 +1,4 @@
 import {
-  type AttributeValue,
-  BatchGetItemCommand,
   BatchWriteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -10,7 +8,7 @@ import * as z from 'zod';
 import { type CatalogEntry, CatalogIndex } from '../domain/purchase-orders/catalog.ts';
 import { type PurchaseOrder, purchaseOrderSchema } from '../sp-api/schemas/orders.ts';
 import type { CatalogSource, PurchaseOrderReader } from '../use-cases/purchase-orders/ports.ts';
-import { keyCondition, queryPages } from './dynamodb-query.ts';
+import { batchGetItems, keyCondition, queryPages } from './dynamodb-query.ts';
 
 const catalogEntrySchema = z.looseObject({
   sku: z.string(),
@@ -97,33 +95,16 @@ export class DynamoDbPurchaseOrderReader implements PurchaseOrderReader {
   }
   /** Several stored POs by number (BatchGetItem, 100 keys at a time, unprocessed keys read again). */
   async getMany(purchaseOrderNumbers: readonly string[]): Promise<Map<string, PurchaseOrder>> {
+    const keys = [...new Set(purchaseOrderNumbers)].map((n) => ({ pk: { S: `PO#${n}` }, sk: { S: 'PO' } }));
+    const items = await batchGetItems(this.deps.client, this.deps.tableName, keys, {
+      ProjectionExpression: 'purchaseOrderNumber, #document',
+      ExpressionAttributeNames: { '#document': 'document' },
+    });
     const found = new Map<string, PurchaseOrder>();
-    const unique = [...new Set(purchaseOrderNumbers)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, AttributeValue>[] = unique
-        .slice(i, i + 100)
-        .map((n) => ({ pk: { S: `PO#${n}` }, sk: { S: 'PO' } }));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt === 8) throw new Error(`${keys.length} purchase orders stayed unprocessed after 8 reads`);
-        const res = await this.deps.client.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [this.deps.tableName]: {
-                Keys: keys,
-                ProjectionExpression: 'purchaseOrderNumber, #document',
-                ExpressionAttributeNames: { '#document': 'document' },
-              },
-            },
-          }),
-        );
-        for (const item of res.Responses?.[this.deps.tableName] ?? []) {
-          const number = item.purchaseOrderNumber?.S;
-          if (number && item.document?.S) {
-            found.set(number, purchaseOrderSchema.parse(JSON.parse(item.document.S)));
-          }
-        }
-        keys = res.UnprocessedKeys?.[this.deps.tableName]?.Keys ?? [];
-      }
+    for (const item of items) {
+      const number = item.purchaseOrderNumber?.S;
+      if (number && item.document?.S)
+        found.set(number, purchaseOrderSchema.parse(JSON.parse(item.document.S)));
     }
     return found;
   }

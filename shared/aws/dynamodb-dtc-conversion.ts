@@ -1,6 +1,4 @@
 import {
-  type AttributeValue,
-  BatchGetItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   UpdateItemCommand,
@@ -8,6 +6,7 @@ import {
 import * as z from 'zod';
 import type { DtcDay, StoredDtcDay } from '../domain/storefront/dtc-conversion.ts';
 import type { DtcConversionStore, DtcDayWrite } from '../use-cases/storefront/ports.ts';
+import { batchGetItems } from './dynamodb-query.ts';
 
 const key = (day: string) => ({ pk: { S: `DTC#${day}` }, sk: { S: 'DTC' } });
 
@@ -74,20 +73,7 @@ export class DynamoDbDtcConversionStore implements DtcConversionStore {
   }
 
   async getDays(days: readonly string[]): Promise<StoredDtcDay[]> {
-    const out: StoredDtcDay[] = [];
-    const unique = [...new Set(days)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, AttributeValue>[] = unique.slice(i, i + 100).map(key);
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt >= 8) throw new Error(`DynamoDB left ${keys.length} DTC conversion days unprocessed`);
-        const res = await this.deps.client.send(
-          new BatchGetItemCommand({ RequestItems: { [this.deps.tableName]: { Keys: keys } } }),
-        );
-        for (const item of res.Responses?.[this.deps.tableName] ?? []) out.push(itemSchema.parse(item));
-        keys = res.UnprocessedKeys?.[this.deps.tableName]?.Keys ?? [];
-        if (keys.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      }
-    }
-    return out.sort((a, b) => a.day.localeCompare(b.day));
+    const items = await batchGetItems(this.deps.client, this.deps.tableName, [...new Set(days)].map(key));
+    return items.map((item) => itemSchema.parse(item)).sort((a, b) => a.day.localeCompare(b.day));
   }
 }

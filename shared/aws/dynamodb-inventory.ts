@@ -1,5 +1,4 @@
 import {
-  BatchGetItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
@@ -9,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { emptyRecord, type InventoryRecord, inventoryRecordSchema } from '../domain/inventory/allocation.ts';
 import type { InventoryStore, WebhookLedger } from '../use-cases/inventory/ports.ts';
+import { batchGetItems } from './dynamodb-query.ts';
 
 const key = (sku: string) => ({ pk: { S: `STOCK#${sku}` }, sk: { S: 'STOCK' } });
 const INDEX_PK = 'INVENTORY';
@@ -60,22 +60,13 @@ export class DynamoDbInventoryStore implements InventoryStore {
   }
 
   async getMany(skus: readonly string[]): Promise<Map<string, InventoryRecord>> {
+    const items = await batchGetItems(this.deps.client, this.deps.tableName, [...new Set(skus)].map(key), {
+      ConsistentRead: true,
+    });
     const out = new Map<string, InventoryRecord>();
-    const unique = [...new Set(skus)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys = unique.slice(i, i + 100).map(key);
-      for (let attempt = 0; keys.length > 0 && attempt < 8; attempt++) {
-        const res = await this.deps.client.send(
-          new BatchGetItemCommand({
-            RequestItems: { [this.deps.tableName]: { Keys: keys, ConsistentRead: true } },
-          }),
-        );
-        for (const item of res.Responses?.[this.deps.tableName] ?? []) {
-          const record = fromItem(item as Record<string, { S?: string }>);
-          if (record) out.set(record.sku, record);
-        }
-        keys = (res.UnprocessedKeys?.[this.deps.tableName]?.Keys ?? []) as typeof keys;
-      }
+    for (const item of items) {
+      const record = fromItem(item as Record<string, { S?: string }>);
+      if (record) out.set(record.sku, record);
     }
     return out;
   }

@@ -1,10 +1,4 @@
-import {
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
-  type DynamoDBClient,
-  type KeysAndAttributes,
-  QueryCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { purchaseOrderSchema } from '../sp-api/schemas/orders.ts';
 import type {
@@ -12,6 +6,7 @@ import type {
   PurchaseOrderSummary,
 } from '../use-cases/purchase-orders/list-purchase-orders.ts';
 import { purchaseOrderKeys } from '../use-cases/vendor-ingest/pull-purchase-orders.ts';
+import { batchGetItems } from './dynamodb-query.ts';
 
 const storedOrderSchema = z.object({
   purchaseOrderNumber: z.object({ S: z.string() }),
@@ -70,26 +65,17 @@ export class DynamoDbPurchaseOrderIndex implements PurchaseOrderIndex {
   async acknowledgements(
     purchaseOrderNumbers: readonly string[],
   ): Promise<Map<string, { state: string; deadline: string }>> {
+    const items = await batchGetItems(
+      this.deps.client,
+      this.deps.tableName,
+      purchaseOrderNumbers.map((po) => ({ pk: { S: `PO#${po}` }, sk: { S: 'ACK' } })),
+      { ProjectionExpression: 'pk, #state, deadline', ExpressionAttributeNames: { '#state': 'state' } },
+    );
     const found = new Map<string, { state: string; deadline: string }>();
-    for (let i = 0; i < purchaseOrderNumbers.length; i += 100) {
-      let request: KeysAndAttributes | undefined = {
-        Keys: purchaseOrderNumbers
-          .slice(i, i + 100)
-          .map((po) => ({ pk: { S: `PO#${po}` }, sk: { S: 'ACK' } })),
-        ProjectionExpression: 'pk, #state, deadline',
-        ExpressionAttributeNames: { '#state': 'state' },
-      };
-      for (let attempt = 0; request?.Keys?.length && attempt < 5; attempt++) {
-        const res: BatchGetItemCommandOutput = await this.deps.client.send(
-          new BatchGetItemCommand({ RequestItems: { [this.deps.tableName]: request } }),
-        );
-        for (const item of res.Responses?.[this.deps.tableName] ?? []) {
-          const po = item.pk?.S?.slice('PO#'.length);
-          if (po && item.state?.S && item.deadline?.S)
-            found.set(po, { state: item.state.S, deadline: item.deadline.S });
-        }
-        request = res.UnprocessedKeys?.[this.deps.tableName];
-      }
+    for (const item of items) {
+      const po = item.pk?.S?.slice('PO#'.length);
+      if (po && item.state?.S && item.deadline?.S)
+        found.set(po, { state: item.state.S, deadline: item.deadline.S });
     }
     return found;
   }

@@ -1,6 +1,8 @@
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   type DynamoDBClient,
+  type KeysAndAttributes,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -95,5 +97,40 @@ export async function queryItems(
 ): Promise<Item[]> {
   const items: Item[] = [];
   for await (const item of queryPages(client, input, limit)) items.push(item);
+  return items;
+}
+
+/** Reads of keys DynamoDB left unprocessed before a batch read gives up (with a growing pause between). */
+const BATCH_GET_ATTEMPTS = 8;
+
+/**
+ * The items of some keys of one table, by BatchGetItem: 100 keys a request, the keys DynamoDB leaves
+ * unprocessed (throttling, the 16 MB answer limit) read again after a pause. Keys without an item
+ * are simply absent; keys still unprocessed after {@link BATCH_GET_ATTEMPTS} reads throw, so a
+ * caller never takes a missing answer for a missing item.
+ */
+export async function batchGetItems(
+  client: DynamoDBClient,
+  tableName: string,
+  keys: readonly Item[],
+  options: Omit<KeysAndAttributes, 'Keys'> = {},
+): Promise<Item[]> {
+  const items: Item[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Item[] = keys.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === BATCH_GET_ATTEMPTS) {
+        throw new Error(
+          `DynamoDB left ${pending.length} keys of ${tableName} unprocessed after ${attempt} reads`,
+        );
+      }
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** (attempt - 1)));
+      const res = await client.send(
+        new BatchGetItemCommand({ RequestItems: { [tableName]: { ...options, Keys: pending } } }),
+      );
+      items.push(...(res.Responses?.[tableName] ?? []));
+      pending = res.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
   return items;
 }

@@ -1,7 +1,7 @@
-import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { keyCondition, queryItems, queryPages } from '#shared/aws/dynamodb-query.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { batchGetItems, keyCondition, queryItems, queryPages } from '#shared/aws/dynamodb-query.ts';
 
 const ddb = mockClient(DynamoDBClient);
 const client = new DynamoDBClient({ region: 'us-east-1' });
@@ -71,5 +71,34 @@ describe('queryPages', () => {
     }
     expect(read).toEqual([]);
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+});
+
+describe('batchGetItems', () => {
+  beforeEach(() => ddb.reset());
+  afterEach(() => vi.useRealTimers());
+  const keys = Array.from({ length: 130 }, (_, i) => ({ pk: { S: `K#${i}` }, sk: { S: 'K' } }));
+
+  it('asks 100 keys at a time with the given options and reads unprocessed keys again', async () => {
+    ddb
+      .on(BatchGetItemCommand)
+      .resolvesOnce({ Responses: { T: [item(1)] }, UnprocessedKeys: { T: { Keys: [keys[5]!] } } })
+      .resolvesOnce({ Responses: { T: [item(2)] } })
+      .resolvesOnce({ Responses: { T: [item(3)] } });
+    const found = await batchGetItems(client, 'T', keys, { ConsistentRead: true });
+    expect(found).toEqual([item(1), item(2), item(3)]);
+    const requests = ddb.commandCalls(BatchGetItemCommand).map((c) => c.args[0].input.RequestItems?.T);
+    expect(requests.map((r) => r?.Keys?.length)).toEqual([100, 1, 30]);
+    expect(requests.every((r) => r?.ConsistentRead === true)).toBe(true);
+  });
+
+  it('throws rather than answer without the keys DynamoDB keeps leaving unprocessed', async () => {
+    vi.useFakeTimers();
+    ddb.on(BatchGetItemCommand).resolves({ UnprocessedKeys: { T: { Keys: [keys[0]!] } } });
+    const read = batchGetItems(client, 'T', keys.slice(0, 1));
+    const settled = expect(read).rejects.toThrow(/left 1 keys of T unprocessed after 8 reads/);
+    await vi.runAllTimersAsync();
+    await settled;
+    expect(ddb.commandCalls(BatchGetItemCommand)).toHaveLength(8);
   });
 });
