@@ -4,16 +4,16 @@ import { join, relative } from 'node:path';
 import { type AttributeValue, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNamedQueries, type NamedQuery } from '#infra/named-queries.ts';
-import {
-  type ArchiveDatabase,
-  openArchiveDatabase,
-  type ResultValue,
-} from '#local/analytics/duckdb-archive.ts';
-import type { ScheduleRunOutcome } from '#local/runtime/scheduler.ts';
+import type { ArchiveDatabase } from '#local/analytics/duckdb-archive.ts';
 import { hourOf } from '#shared/domain/archive/layout.ts';
 import type { ExportSummary } from '#shared/use-cases/archive/export-archive.ts';
 import { purchaseOrderKeys } from '#shared/use-cases/vendor-ingest/pull-purchase-orders.ts';
+import {
+  exportCompletedHours,
+  type NamedQueryRunner,
+  openNamedQueries,
+  plain,
+} from '../support/archive-queries.ts';
 import { startTestSystem, tableItems } from '../support/local-system.ts';
 
 // The archive end to end on the local system: POs ingested from the sandbox and acknowledged by
@@ -75,16 +75,6 @@ const byKeys =
   };
 
 /** Result rows with DuckDB's bigints as numbers and timestamps as ISO strings. */
-function plain(rows: Record<string, ResultValue>[]): Record<string, unknown>[] {
-  return rows.map((row) =>
-    Object.fromEntries(
-      Object.entries(row).map(([k, v]) => [
-        k,
-        typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v,
-      ]),
-    ),
-  );
-}
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -110,7 +100,7 @@ describe('the archive, exported hourly and queried with DuckDB', () => {
   let audit: AuditRecord[];
   let firstExport: ExportSummary;
   let db: ArchiveDatabase;
-  let queries: Map<string, NamedQuery>;
+  let run: NamedQueryRunner;
   let exportHour: string;
 
   beforeAll(async () => {
@@ -197,23 +187,14 @@ describe('the archive, exported hourly and queried with DuckDB', () => {
       .map((i) => JSON.parse(i.event!.S!) as AuditRecord);
 
     // Every hour with a write in it complete, and the export's five minutes of settling past.
-    const clockNow = system.runtime.clock.now().getTime();
-    await system.runtime.clock.sleep(HOUR - (clockNow % HOUR) + 6 * 60_000);
-    const run: ScheduleRunOutcome = await system.runtime.schedules.fireNow('ExportArchive/Schedule');
-    expect(run.error).toBeUndefined();
-    firstExport = run.result as ExportSummary;
-    await system.archive.sync();
-    db = await openArchiveDatabase(system.archive.dir);
-    queries = new Map(loadNamedQueries().map((q) => [q.name, q]));
+    firstExport = await exportCompletedHours(system);
+    ({ db, run } = await openNamedQueries(system));
   }, 240_000);
 
   afterAll(async () => {
     db?.close();
     await system?.dispose();
   });
-
-  const run = async (name: string, params: string[] = []) =>
-    plain(await db.query(queries.get(name)!.sql, params));
 
   /** The PO lines with a decided acknowledgement line, as the named queries join them. */
   function decidedLines() {

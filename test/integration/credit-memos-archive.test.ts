@@ -1,18 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNamedQueries, type NamedQuery } from '#infra/named-queries.ts';
-import {
-  type ArchiveDatabase,
-  openArchiveDatabase,
-  type ResultValue,
-} from '#local/analytics/duckdb-archive.ts';
-import type { ScheduleRunOutcome } from '#local/runtime/scheduler.ts';
+import type { ArchiveDatabase } from '#local/analytics/duckdb-archive.ts';
 import { DynamoDbAcknowledgementStore } from '#shared/aws/dynamodb-acknowledgements.ts';
 import { DynamoDbCreditMemoStore } from '#shared/aws/dynamodb-credit-memos.ts';
 import type { CreditMemoRecord, CreditMemoState } from '#shared/domain/credit-memos/credit-memo.ts';
 import type { AcknowledgementRecord } from '#shared/domain/purchase-orders/acknowledgement-record.ts';
 import type { ExportSummary } from '#shared/use-cases/archive/export-archive.ts';
+import { exportCompletedHours, type NamedQueryRunner, openNamedQueries } from '../support/archive-queries.ts';
 import { startTestSystem } from '../support/local-system.ts';
 
 // PO versions, acknowledgement records and credit memos of the real schemas stored in the local
@@ -28,19 +23,13 @@ const VENDOR = 'ACMEUK';
 const MARKETPLACE = 'UK';
 const ASINS = ['B0AAAAAAA1', 'B0AAAAAAA2', 'B0AAAAAAA3'];
 
-function plain(rows: Record<string, ResultValue>[]): Record<string, unknown>[] {
-  return rows.map((row) =>
-    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
-  );
-}
-
 /** Nearest-rank percentile of sorted values. */
 const percentile = (sorted: number[], p: number) => sorted[Math.ceil(p * sorted.length) - 1]!;
 
 describe('the credit-memo datasets in the archive, queried with DuckDB', () => {
   let system: System;
   let db: ArchiveDatabase;
-  let queries: Map<string, NamedQuery>;
+  let run: NamedQueryRunner;
   let exported: ExportSummary;
   /** Accepted eaches per ASIN, and credited units of accepted/filed return memos per ASIN. */
   const accepted = new Map<string, number>();
@@ -244,23 +233,14 @@ describe('the credit-memo datasets in the archive, queried with DuckDB', () => {
     client.destroy();
 
     // Every hour with a write in it complete, and the export's five minutes of settling past.
-    const clockNow = system.runtime.clock.now().getTime();
-    await system.runtime.clock.sleep(HOUR - (clockNow % HOUR) + 6 * 60_000);
-    const run: ScheduleRunOutcome = await system.runtime.schedules.fireNow('ExportArchive/Schedule');
-    expect(run.error).toBeUndefined();
-    exported = run.result as ExportSummary;
-    await system.archive.sync();
-    db = await openArchiveDatabase(system.archive.dir);
-    queries = new Map(loadNamedQueries().map((q) => [q.name, q]));
+    exported = await exportCompletedHours(system);
+    ({ db, run } = await openNamedQueries(system));
   }, 240_000);
 
   afterAll(async () => {
     db?.close();
     await system?.dispose();
   });
-
-  const run = async (name: string, params: string[] = []) =>
-    plain(await db.query(queries.get(name)!.sql, params));
 
   it('exports every memo and every memo line once, nothing quarantined', () => {
     expect(exported.rows.credit_memos).toBe(memoCount);

@@ -2,13 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadNamedQueries, type NamedQuery } from '#infra/named-queries.ts';
-import {
-  type ArchiveDatabase,
-  openArchiveDatabase,
-  type ResultValue,
-} from '#local/analytics/duckdb-archive.ts';
-import type { ScheduleRunOutcome } from '#local/runtime/scheduler.ts';
+import type { ArchiveDatabase } from '#local/analytics/duckdb-archive.ts';
 import { DynamoDbInventoryStore, inventoryKeys, stockChangeShard } from '#shared/aws/dynamodb-inventory.ts';
 import {
   applyOrder,
@@ -20,6 +14,12 @@ import {
 } from '#shared/domain/inventory/allocation.ts';
 import type { ExportSummary } from '#shared/use-cases/archive/export-archive.ts';
 import { mutate } from '#shared/use-cases/inventory/mutate.ts';
+import {
+  exportCompletedHours,
+  type NamedQueryRunner,
+  openNamedQueries,
+  plain,
+} from '../support/archive-queries.ts';
 import { startTestSystem } from '../support/local-system.ts';
 
 // Stock positions written through the real DynamoDbInventoryStore (the inventory use cases' own
@@ -49,21 +49,10 @@ const onHand = (p: Position) => Object.values(p.locations).reduce((s, n) => s + 
 /** Eaches promised beyond the sellable units. */
 const overCommitted = (p: Position) => Math.max(0, p.reserved + p.committed + p.exposed - onHand(p));
 
-function plain(rows: Record<string, ResultValue>[]): Record<string, unknown>[] {
-  return rows.map((row) =>
-    Object.fromEntries(
-      Object.entries(row).map(([k, v]) => [
-        k,
-        typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v,
-      ]),
-    ),
-  );
-}
-
 describe('the inventory_snapshots dataset in the archive, queried with DuckDB', () => {
   let system: System;
   let db: ArchiveDatabase;
-  let queries: Map<string, NamedQuery>;
+  let run: NamedQueryRunner;
   const exports: ExportSummary[] = [];
   /** Each SKU's position at the end of the first day, and at the end. */
   const firstDay = new Map<string, Position>();
@@ -166,11 +155,7 @@ describe('the inventory_snapshots dataset in the archive, queried with DuckDB', 
     expect(seeded.size).toBeGreaterThan(0);
 
     // Past the first hour and its five minutes of settling: the export takes it (and the day before).
-    let now = clock.now().getTime();
-    await clock.sleep(HOUR - (now % HOUR) + 6 * 60_000);
-    const first: ScheduleRunOutcome = await system.runtime.schedules.fireNow('ExportArchive/Schedule');
-    expect(first.error).toBeUndefined();
-    exports.push(first.result as ExportSummary);
+    exports.push(await exportCompletedHours(system));
 
     // Second hour (day 2): Shopify orders on three SKUs, a push to Shopify, a count that falls
     // below what is promised; and one item a person broke by hand.
@@ -213,24 +198,15 @@ describe('the inventory_snapshots dataset in the archive, queried with DuckDB', 
     for (const [sku, p] of positions) latest.set(sku, p);
     client.destroy();
 
-    now = clock.now().getTime();
-    await clock.sleep(HOUR - (now % HOUR) + 6 * 60_000);
-    const second: ScheduleRunOutcome = await system.runtime.schedules.fireNow('ExportArchive/Schedule');
-    expect(second.error).toBeUndefined();
-    exports.push(second.result as ExportSummary);
+    exports.push(await exportCompletedHours(system));
 
-    await system.archive.sync();
-    db = await openArchiveDatabase(system.archive.dir);
-    queries = new Map(loadNamedQueries().map((q) => [q.name, q]));
+    ({ db, run } = await openNamedQueries(system));
   }, 240_000);
 
   afterAll(async () => {
     db?.close();
     await system?.dispose();
   });
-
-  const run = async (name: string, params: string[] = []) =>
-    plain(await db.query(queries.get(name)!.sql, params));
 
   it('exports the revision each SKU had at each export, and quarantines the broken item with the reason', () => {
     const [first, second] = exports;

@@ -2,7 +2,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadNamedQueries, type NamedQuery } from '#infra/named-queries.ts';
 import {
   type GeneratedRemittance,
   generateRemittance,
@@ -10,14 +9,10 @@ import {
   remittanceCsv,
   remittanceXlsx,
 } from '#local/amazon-sandbox/remittance.ts';
-import {
-  type ArchiveDatabase,
-  openArchiveDatabase,
-  type ResultValue,
-} from '#local/analytics/duckdb-archive.ts';
-import type { ScheduleRunOutcome } from '#local/runtime/scheduler.ts';
+import type { ArchiveDatabase } from '#local/analytics/duckdb-archive.ts';
 import type { Money } from '#shared/domain/money.ts';
 import type { ExportSummary } from '#shared/use-cases/archive/export-archive.ts';
+import { exportCompletedHours, type NamedQueryRunner, openNamedQueries } from '../support/archive-queries.ts';
 import { startTestSystem } from '../support/local-system.ts';
 
 // Remittances imported on the local system, the hourly archive export fired, and the payments
@@ -53,16 +48,10 @@ const DEDUCTION: Record<string, string | undefined> = {
   'price-protection': 'price-protection',
 };
 
-function plain(rows: Record<string, ResultValue>[]): Record<string, unknown>[] {
-  return rows.map((row) =>
-    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
-  );
-}
-
 describe('the payments datasets in the archive, queried with DuckDB', () => {
   let system: System;
   let db: ArchiveDatabase;
-  let queries: Map<string, NamedQuery>;
+  let run: NamedQueryRunner;
   let exported: ExportSummary;
   const remittances: { vendorCode: string; invoices: RemittedInvoice[]; remittance: GeneratedRemittance }[] =
     [];
@@ -160,23 +149,14 @@ describe('the payments datasets in the archive, queried with DuckDB', () => {
     );
 
     // Every hour with a write in it complete, and the export's five minutes of settling past.
-    const clockNow = system.runtime.clock.now().getTime();
-    await system.runtime.clock.sleep(HOUR - (clockNow % HOUR) + 6 * 60_000);
-    const run: ScheduleRunOutcome = await system.runtime.schedules.fireNow('ExportArchive/Schedule');
-    expect(run.error).toBeUndefined();
-    exported = run.result as ExportSummary;
-    await system.archive.sync();
-    db = await openArchiveDatabase(system.archive.dir);
-    queries = new Map(loadNamedQueries().map((q) => [q.name, q]));
+    exported = await exportCompletedHours(system);
+    ({ db, run } = await openNamedQueries(system));
   }, 240_000);
 
   afterAll(async () => {
     db?.close();
     await system?.dispose();
   });
-
-  const run = async (name: string, params: string[] = []) =>
-    plain(await db.query(queries.get(name)!.sql, params));
 
   it('exports every imported line once and every reconciled invoice', () => {
     const lines = remittances.reduce((n, r) => n + r.remittance.lines.length, 0);
