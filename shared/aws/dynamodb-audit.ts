@@ -83,6 +83,25 @@ function decodeSearchCursor(text: string): { day?: string; after?: string } {
   }
 }
 
+/** Reads of a partition one filtered search page may make, and the keys each read examines. */
+const FILTERED_READS = 10;
+const FILTERED_READ_SIZE = 500;
+
+/** The key of a stored event on the table or on the index searched: where a page resumes. */
+function keyOf(
+  item: Record<string, AttributeValue>,
+  pkName: string,
+  skName: string,
+): Record<string, AttributeValue> {
+  const key: Record<string, AttributeValue> = {};
+  for (const name of new Set(['pk', 'sk', pkName, skName])) {
+    const value = item[name];
+    if (value?.S === undefined) throw new Error(`audit item has no ${name} to resume after`);
+    key[name] = value;
+  }
+  return key;
+}
+
 /** A LastEvaluatedKey (string attributes only) as cursor text, and back. */
 function fromKey(key: Record<string, AttributeValue>): string {
   return JSON.stringify(Object.fromEntries(Object.entries(key).map(([k, v]) => [k, v.S ?? ''])));
@@ -228,7 +247,13 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     };
   }
 
-  /** One page of one partition between two sort keys; `last` when more may follow. */
+  /**
+   * One page of one partition between two sort keys; `last` when more may follow. With an action
+   * filter, DynamoDB applies `Limit` before the filter, so one read of a busy day can hold none of
+   * the few events asked for: the search reads on (at most `FILTERED_READS` reads of
+   * `FILTERED_READ_SIZE` keys) until the page is full, and the cursor resumes after the last event
+   * returned, so nothing is skipped or shown twice.
+   */
   async #range(
     index: string | undefined,
     pkName: string,
@@ -239,31 +264,44 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     after: string | undefined,
     limit: number,
   ): Promise<{ items: AuditEvent[]; last?: string }> {
-    const res = await this.deps.client.send(
-      new QueryCommand({
-        TableName: this.deps.tableName,
-        ...(index ? { IndexName: index } : {}),
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-        ...(search.action ? { FilterExpression: '#action = :action' } : {}),
-        ExpressionAttributeNames: {
-          '#pk': pkName,
-          '#sk': skName,
-          ...(search.action ? { '#action': 'action' } : {}),
-        },
-        ExpressionAttributeValues: {
-          ':pk': { S: pk },
-          ':from': { S: range.from },
-          ':to': { S: range.to },
-          ...(search.action ? { ':action': { S: search.action } } : {}),
-        },
-        ...(after ? { ExclusiveStartKey: toKey(after) } : {}),
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    const raw = res.Items ?? [];
-    const items = raw.map((item) => parseOrThrow(storedSchema, item, 'audit item').event.S);
-    return { items, ...(res.LastEvaluatedKey ? { last: fromKey(res.LastEvaluatedKey) } : {}) };
+    const filtered = search.action !== undefined;
+    const items: AuditEvent[] = [];
+    let start = after;
+    for (let read = 0; read < (filtered ? FILTERED_READS : 1); read++) {
+      const res = await this.deps.client.send(
+        new QueryCommand({
+          TableName: this.deps.tableName,
+          ...(index ? { IndexName: index } : {}),
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ...(filtered ? { FilterExpression: '#action = :action' } : {}),
+          ExpressionAttributeNames: {
+            '#pk': pkName,
+            '#sk': skName,
+            ...(filtered ? { '#action': 'action' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':pk': { S: pk },
+            ':from': { S: range.from },
+            ':to': { S: range.to },
+            ...(filtered ? { ':action': { S: search.action! } } : {}),
+          },
+          ...(start ? { ExclusiveStartKey: toKey(start) } : {}),
+          ScanIndexForward: false,
+          Limit: filtered ? Math.max(FILTERED_READ_SIZE, limit) : limit,
+        }),
+      );
+      const raw = res.Items ?? [];
+      for (const [i, item] of raw.entries()) {
+        items.push(parseOrThrow(storedSchema, item, 'audit item').event.S);
+        // A full page ends at this event; more may follow it in the same read or the next.
+        if (items.length === limit && (i < raw.length - 1 || res.LastEvaluatedKey)) {
+          return { items, last: fromKey(keyOf(item, pkName, skName)) };
+        }
+      }
+      if (!res.LastEvaluatedKey) return { items };
+      start = fromKey(res.LastEvaluatedKey);
+    }
+    return { items, last: start! };
   }
 
   async #query(

@@ -411,31 +411,45 @@ async function renderAudit(root: HTMLElement): Promise<void> {
   // Only the latest search may fill the results: an earlier, slower one (the unfiltered first
   // page) must not land after the one the user asked for.
   let latestSearch = 0;
+  const columns = [
+    { label: 'At', field: 'at', format: 'time' as const },
+    { label: 'Actor', field: 'actor.name' },
+    { label: 'Action', field: 'action' },
+    { label: 'Entity', field: 'entity.type' },
+    { label: 'Id', field: 'entity.id' },
+    { label: 'Reason', field: 'reason' },
+  ];
   const search = async () => {
     const query = new URLSearchParams();
     for (const [k, v] of new FormData(form).entries()) if (String(v).trim()) query.set(k, String(v).trim());
     const mine = ++latestSearch;
+    const shown: unknown[] = [];
     results.replaceChildren();
-    try {
-      const body = (await api(`/api/audit?${query}`)) as { items: unknown[] };
-      if (mine !== latestSearch) return;
-      results.append(
-        table(
-          [
-            { label: 'At', field: 'at', format: 'time' },
-            { label: 'Actor', field: 'actor.name' },
-            { label: 'Action', field: 'action' },
-            { label: 'Entity', field: 'entity.type' },
-            { label: 'Id', field: 'entity.id' },
-            { label: 'Reason', field: 'reason' },
-          ],
-          body.items,
-          'table-audit',
-        ),
-      );
-    } catch (error) {
-      if (mine === latestSearch) results.append(unavailable(error));
-    }
+    // Newest first, one page at a time: "Older" asks for the page after the last one shown.
+    const loadPage = async (cursor?: string) => {
+      const pageQuery = new URLSearchParams(query);
+      if (cursor) pageQuery.set('cursor', cursor);
+      try {
+        const body = (await api(`/api/audit?${pageQuery}`)) as { items: unknown[]; cursor?: string };
+        if (mine !== latestSearch) return;
+        shown.push(...body.items);
+        const older = body.cursor
+          ? el('button', { type: 'button', id: 'audit-older' }, 'Older')
+          : el(
+              'p',
+              { class: 'muted' },
+              shown.length === 0 ? 'Nothing in this window.' : 'End of the window.',
+            );
+        if (body.cursor) {
+          const next = body.cursor;
+          older.addEventListener('click', () => void loadPage(next));
+        }
+        results.replaceChildren(table(columns, shown, 'table-audit'), older);
+      } catch (error) {
+        if (mine === latestSearch) results.append(unavailable(error));
+      }
+    };
+    await loadPage();
   };
   form.addEventListener('submit', (e) => {
     e.preventDefault();
