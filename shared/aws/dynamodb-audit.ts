@@ -266,7 +266,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
   ): Promise<{ items: AuditEvent[]; last?: string }> {
     const filtered = search.action !== undefined;
     const items: AuditEvent[] = [];
-    let start = after;
+    let startKey = after ? toKey(after) : undefined;
     for (let read = 0; read < (filtered ? FILTERED_READS : 1); read++) {
       const res = await this.deps.client.send(
         new QueryCommand({
@@ -285,7 +285,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
             ':to': { S: range.to },
             ...(filtered ? { ':action': { S: search.action! } } : {}),
           },
-          ...(start ? { ExclusiveStartKey: toKey(start) } : {}),
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           ScanIndexForward: false,
           Limit: filtered ? Math.max(FILTERED_READ_SIZE, limit) : limit,
         }),
@@ -299,9 +299,9 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
         }
       }
       if (!res.LastEvaluatedKey) return { items };
-      start = fromKey(res.LastEvaluatedKey);
+      startKey = res.LastEvaluatedKey;
     }
-    return { items, last: start! };
+    return { items, last: fromKey(startKey!) };
   }
 
   async #query(
