@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sunkEmailSchema } from '#local/messages/message-sink.ts';
 import { hasChromium, launchChromium } from '../support/browser.ts';
-import { api, memoOf, pulledOrder, waitForMemo } from '../support/credit-memo-system.ts';
+import { api, memoOf, pulledOrder, returnRequest, waitForMemo } from '../support/credit-memo-system.ts';
 import { type E2eSystem, makeDataDir, removeDataDir, startE2eSystem } from '../support/e2e-system.ts';
 
 /** The emails of the local run, read from the files the SES sink wrote under `<dataDir>/mail/`. */
@@ -42,26 +42,8 @@ describe.skipIf(!hasChromium)('approving a credit memo from its email in headles
     const dir = dataDir;
     const test = { ...system, dispose: async () => {} };
     const order = await pulledOrder(test, 'ACMEDE');
-    const item = order.orderDetails!.items[0]!;
     // A return worth far more than the auto-approval limit (and no invoice yet): a person decides.
-    const accepted = await api(test, 'POST', '/api/credit-requests', {
-      type: 'return',
-      return: {
-        vendorCode: 'ACMEDE',
-        marketplace: 'DE',
-        returnReference: 'RN-E2E-1',
-        returnDate: new Date(Date.now() - 3600_000).toISOString(),
-        currency: 'EUR',
-        status: 'Delivered to Warehouse',
-        items: [
-          {
-            asin: item.amazonProductIdentifier!,
-            purchaseOrderNumber: order.purchaseOrderNumber,
-            quantity: 1,
-          },
-        ],
-      },
-    });
+    const accepted = await api(test, 'POST', '/api/credit-requests', returnRequest(order, 'RN-E2E-1', 1));
     expect(accepted.status).toBe(202);
     const memoId = 'RET-ACMEDE-RN-E2E-1';
     await waitForMemo(test, memoId, 'pending-approval');

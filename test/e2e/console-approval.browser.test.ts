@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { hasChromium, launchChromium } from '../support/browser.ts';
-import { api, pulledOrder, waitForMemo } from '../support/credit-memo-system.ts';
+import { api, pulledOrder, returnRequest, waitForMemo } from '../support/credit-memo-system.ts';
 import { type E2eSystem, makeDataDir, removeDataDir, startE2eSystem } from '../support/e2e-system.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
@@ -43,25 +43,7 @@ describe.skipIf(!hasChromium)('signing in, approving a credit memo and finding i
 
     // A return worth more than the auto-approval limit: the workflow asks a person.
     const order = await pulledOrder(test, 'ACMEDE');
-    const item = order.orderDetails!.items[0]!;
-    const accepted = await api(test, 'POST', '/api/credit-requests', {
-      type: 'return',
-      return: {
-        vendorCode: 'ACMEDE',
-        marketplace: 'DE',
-        returnReference: 'RN-CONSOLE-1',
-        returnDate: new Date(Date.now() - 3600_000).toISOString(),
-        currency: 'EUR',
-        status: 'Delivered to Warehouse',
-        items: [
-          {
-            asin: item.amazonProductIdentifier!,
-            purchaseOrderNumber: order.purchaseOrderNumber,
-            quantity: 1,
-          },
-        ],
-      },
-    });
+    const accepted = await api(test, 'POST', '/api/credit-requests', returnRequest(order, 'RN-CONSOLE-1', 1));
     expect(accepted.status).toBe(202);
     const memoId = 'RET-ACMEDE-RN-CONSOLE-1';
     await waitForMemo(test, memoId, 'pending-approval');

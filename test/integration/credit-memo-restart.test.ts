@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type LocalSystem, PROJECT_ROOT, startLocalSystem } from '#local/system.ts';
-import { api, memoOf, pulledOrder, seedInvoice, waitForMemo } from '../support/credit-memo-system.ts';
+import {
+  api,
+  memoOf,
+  pulledOrder,
+  returnRequest,
+  seedInvoice,
+  waitForMemo,
+} from '../support/credit-memo-system.ts';
 
 describe('credit memos across a restart of npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'acorn-restart-'));
@@ -33,25 +40,7 @@ describe('credit memos across a restart of npm start', () => {
     const test = { ...system, dataDir, dispose: async () => {} };
     const order = await pulledOrder(test, 'ACMEDE');
     await seedInvoice(test, order, 'ACME-DE-INV-000301');
-    const item = order.orderDetails!.items[0]!;
-    await api(test, 'POST', '/api/credit-requests', {
-      type: 'return',
-      return: {
-        vendorCode: 'ACMEDE',
-        marketplace: 'DE',
-        returnReference: 'RN-RESTART',
-        returnDate: new Date(Date.now() - 3600_000).toISOString(),
-        currency: 'EUR',
-        status: 'Delivered to Warehouse',
-        items: [
-          {
-            asin: item.amazonProductIdentifier!,
-            purchaseOrderNumber: order.purchaseOrderNumber,
-            quantity: 40,
-          },
-        ],
-      },
-    });
+    await api(test, 'POST', '/api/credit-requests', returnRequest(order, 'RN-RESTART', 40));
     const memoId = 'RET-ACMEDE-RN-RESTART';
     const before = await waitForMemo(test, memoId, 'pending-approval');
     const link = await vi.waitFor(() => {

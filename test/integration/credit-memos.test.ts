@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_SLACK_CREDENTIALS } from '#infra/constructs/credit-memos.ts';
@@ -10,56 +10,15 @@ import {
   api,
   memoOf,
   pulledOrder,
+  returnRequest,
   seedInvoice,
   submitToSandbox,
   waitForMemo,
 } from '../support/credit-memo-system.ts';
-import { startTestSystem, tableItems } from '../support/local-system.ts';
+import { dropInInbox, startTestSystem, tableItems } from '../support/local-system.ts';
 import { officialModels } from '../support/official-models.ts';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
-
-/** Puts a file into the inbox, as Vendor Central's export would land there. */
-async function dropInInbox(system: System, key: string, body: string): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: system.runtime.endpoints.s3,
-    region: system.runtime.env.AWS_REGION ?? 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
-    await s3.send(
-      new PutObjectCommand({ Bucket: system.runtime.physicalName('InboxBucket'), Key: key, Body: body }),
-    );
-  } finally {
-    s3.destroy();
-  }
-}
-
-/** A return of `quantity` units of the PO's first line, by API. */
-function returnBody(
-  order: PurchaseOrder,
-  reference: string,
-  quantity: number,
-  status: string,
-  marketplace = 'DE',
-) {
-  const item = order.orderDetails!.items[0]!;
-  return {
-    type: 'return',
-    return: {
-      vendorCode: order.orderDetails!.sellingParty!.partyId,
-      marketplace,
-      returnReference: reference,
-      returnDate: new Date(Date.now() - 3600_000).toISOString(),
-      currency: item.netCost!.currencyCode!,
-      status,
-      items: [
-        { asin: item.amazonProductIdentifier!, purchaseOrderNumber: order.purchaseOrderNumber, quantity },
-      ],
-    },
-  };
-}
 
 describe('credit memos on the local system', () => {
   let system: System;
@@ -132,7 +91,7 @@ describe('credit memos on the local system', () => {
       system,
       'POST',
       '/api/credit-requests',
-      returnBody(order, 'RN-IT-AUTO', 1, 'Delivered to Warehouse'),
+      returnRequest(order, 'RN-IT-AUTO', 1, 'Delivered to Warehouse'),
     );
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     const memoId = 'RET-ACMEDE-RN-IT-AUTO';
@@ -152,7 +111,7 @@ describe('credit memos on the local system', () => {
       system,
       'POST',
       '/api/credit-requests',
-      returnBody(order, 'RN-IT-HUMAN', 40, 'Delivered to Warehouse'),
+      returnRequest(order, 'RN-IT-HUMAN', 40, 'Delivered to Warehouse'),
     );
     expect(res.status).toBe(202);
     const memoId = 'RET-ACMEDE-RN-IT-HUMAN';
@@ -200,7 +159,7 @@ describe('credit memos on the local system', () => {
       system,
       'POST',
       '/api/credit-requests',
-      returnBody(order, 'RN-IT-REJECT', 40, 'Delivered to Warehouse'),
+      returnRequest(order, 'RN-IT-REJECT', 40, 'Delivered to Warehouse'),
     );
     const memoId = 'RET-ACMEDE-RN-IT-REJECT';
     await waitForMemo(system, memoId, 'pending-approval');
@@ -221,7 +180,7 @@ describe('credit memos on the local system', () => {
   });
 
   it('waits for the goods: no memo while in transit, then on once the status says received', async () => {
-    await api(system, 'POST', '/api/credit-requests', returnBody(order, 'RN-IT-TRANSIT', 1, 'In Transit'));
+    await api(system, 'POST', '/api/credit-requests', returnRequest(order, 'RN-IT-TRANSIT', 1, 'In Transit'));
     const memoId = 'RET-ACMEDE-RN-IT-TRANSIT';
     await waitForMemo(system, memoId, 'awaiting-receipt');
     const res = await api(system, 'POST', '/api/credit-requests', {
@@ -235,7 +194,7 @@ describe('credit memos on the local system', () => {
   });
 
   it('makes exactly one memo from 100 concurrent events for one return', async () => {
-    const body = returnBody(order, 'RN-IT-DUP', 1, 'Delivered to Warehouse');
+    const body = returnRequest(order, 'RN-IT-DUP', 1, 'Delivered to Warehouse');
     const answers = await Promise.all(
       Array.from({ length: 100 }, () => api(system, 'POST', '/api/credit-requests', body)),
     );
@@ -279,7 +238,7 @@ describe('credit memos on the local system', () => {
       system,
       'POST',
       '/api/credit-requests',
-      returnBody(order, 'RN-IT-FAIL', 1, 'Delivered to Warehouse'),
+      returnRequest(order, 'RN-IT-FAIL', 1, 'Delivered to Warehouse'),
     );
     const memo = await waitForMemo(system, 'RET-ACMEDE-RN-IT-FAIL', 'failed', 90_000);
     expect(memo).toMatchObject({ creditNoteNumber: next, failure: { error: 'CreditNoteRejectedError' } });
@@ -299,7 +258,7 @@ describe('credit memos on the local system', () => {
       system,
       'POST',
       '/api/credit-requests',
-      returnBody(usOrder, 'RN-IT-US', 1, 'Delivered to Warehouse', 'US'),
+      returnRequest(usOrder, 'RN-IT-US', 1, 'Delivered to Warehouse', 'US'),
     );
     const memoId = 'RET-ACMEUS-RN-IT-US';
     const memo = await waitForMemo(system, memoId, 'awaiting-filing');
@@ -343,7 +302,7 @@ describe('credit memos on the local system', () => {
       system,
       'POST',
       '/api/credit-requests',
-      returnBody(order, 'RN-IT-SILENT', 40, 'Delivered to Warehouse'),
+      returnRequest(order, 'RN-IT-SILENT', 40, 'Delivered to Warehouse'),
     );
     const memoId = 'RET-ACMEDE-RN-IT-SILENT';
     const memo = await waitForMemo(system, memoId, 'pending-approval');
@@ -377,7 +336,7 @@ describe('credit memos on the local system', () => {
       system,
       'POST',
       '/api/credit-requests',
-      returnBody(order, 'RN-IT-SLACK', 40, 'Delivered to Warehouse'),
+      returnRequest(order, 'RN-IT-SLACK', 40, 'Delivered to Warehouse'),
     );
     const memoId = 'RET-ACMEDE-RN-IT-SLACK';
     const memo = await waitForMemo(system, memoId, 'pending-approval');

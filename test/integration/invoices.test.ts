@@ -1,53 +1,14 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { packShipment, toShipmentCsv } from '#local/warehouse/shipment-files.ts';
 import { invoiceOf } from '#shared/aws/dynamodb-invoices.ts';
 import { addMoney, moneyEquals, parseMoney } from '#shared/domain/money.ts';
-import { departureWindow } from '#shared/domain/shipments/fulfilment.ts';
 import { DETAIL_TYPE } from '#shared/events.ts';
-import { lwaTokenResponseSchema } from '#shared/sp-api/schemas/lwa.ts';
 import type { PurchaseOrder } from '#shared/sp-api/schemas/orders.ts';
-import { startTestSystem, tableItems } from '../support/local-system.ts';
+import { dropInInbox, sandboxGet, startTestSystem, tableItems } from '../support/local-system.ts';
 import { officialModels } from '../support/official-models.ts';
+import { acceptedShipmentCsv, acknowledgedOrder, waitForVendorFiles } from '../support/shipped-orders.ts';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
-
-async function dropInInbox(system: System, key: string, body: string): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: system.runtime.endpoints.s3,
-    region: system.runtime.env.AWS_REGION ?? 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
-    await s3.send(
-      new PutObjectCommand({ Bucket: system.runtime.physicalName('InboxBucket'), Key: key, Body: body }),
-    );
-  } finally {
-    s3.destroy();
-  }
-}
-
-async function sandboxGet(system: System, path: string): Promise<unknown> {
-  const credentials = system.sandbox.credentials();
-  const token = await fetch(`${system.sandbox.url}/auth/o2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: credentials.refreshTokens[0]!,
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    }),
-  });
-  const { access_token } = lwaTokenResponseSchema.parse(await token.json());
-  const res = await fetch(`${system.sandbox.url}${path}`, {
-    headers: { 'x-amz-access-token': access_token },
-  });
-  expect(res.status).toBe(200);
-  return res.json();
-}
 
 async function invoices(system: System) {
   return (await tableItems(system)).filter((i) => i.type?.S === 'Invoice').map(invoiceOf);
@@ -85,63 +46,9 @@ describe('invoicing on the local system', () => {
   beforeAll(async () => {
     // A live vendor code in the EU (ACMEDE or ACMEUK) whose POs are accepted.
     system = await startTestSystem({ poGeneration: { backlog: 40, perHour: 0 } });
-    await vi.waitFor(
-      async () => {
-        const items = await tableItems(system);
-        if (!items.some((i) => i.type?.S === 'StockPosition') || !items.some((i) => i.pk?.S === 'CATALOG')) {
-          throw new Error('vendor files not imported yet');
-        }
-      },
-      { timeout: 30_000, interval: 250 },
-    );
-    await system.runtime.invoke('PullPurchaseOrders', {});
-    order = await vi.waitFor(
-      () => {
-        for (const po of system.sandbox.purchaseOrders()) {
-          const vendor = po.orderDetails?.sellingParty?.partyId;
-          if (vendor !== 'ACMEDE' && vendor !== 'ACMEUK') continue;
-          if (po.purchaseOrderState !== 'Acknowledged' || !departureWindow(po, 2)) continue;
-          const status = system.sandbox.purchaseOrderStatus(po.purchaseOrderNumber);
-          if (status?.itemStatus.some((i) => (i.acknowledgementStatus?.acceptedQuantity?.amount ?? 0) > 0))
-            return po;
-        }
-        throw new Error('no EU PO acknowledged yet');
-      },
-      { timeout: 60_000, interval: 500 },
-    );
-    const status = system.sandbox.purchaseOrderStatus(order.purchaseOrderNumber)!;
-    const window = departureWindow(order, 2)!;
-    let shipDate = system.runtime.clock.now().toISOString();
-    if (shipDate < window.start) shipDate = window.start;
-    if (shipDate > window.end) shipDate = window.end;
-    const lines = order.orderDetails!.items.flatMap((item) => {
-      const accepted =
-        status.itemStatus.find((s) => s.itemSequenceNumber === item.itemSequenceNumber)?.acknowledgementStatus
-          ?.acceptedQuantity?.amount ?? 0;
-      return accepted > 0
-        ? [
-            {
-              ean: item.vendorProductIdentifier!,
-              unitOfMeasure:
-                item.orderedQuantity.unitOfMeasure === 'Cases' ? ('Cases' as const) : ('Eaches' as const),
-              unitSize:
-                item.orderedQuantity.unitOfMeasure === 'Cases' ? (item.orderedQuantity.unitSize ?? 1) : 1,
-              quantity: accepted,
-              lotNumber: 'L2611-01',
-            },
-          ]
-        : [];
-    });
-    csv = toShipmentCsv(
-      packShipment(
-        {
-          shipmentId: 'IT-INV-1',
-          shipDate,
-          purchaseOrders: [{ purchaseOrderNumber: order.purchaseOrderNumber, lines }],
-        },
-        { firstSerial: 7000 },
-      ).rows,
-    );
+    await waitForVendorFiles(system);
+    order = await acknowledgedOrder(system, ['ACMEDE', 'ACMEUK']);
+    csv = acceptedShipmentCsv(system, order, { shipmentId: 'IT-INV-1', firstSerial: 7000 });
   }, 180_000);
 
   afterAll(async () => {

@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -13,7 +12,7 @@ import type { ArchiveDatabase } from '#local/analytics/duckdb-archive.ts';
 import type { Money } from '#shared/domain/money.ts';
 import type { ExportSummary } from '#shared/use-cases/archive/export-archive.ts';
 import { exportCompletedHours, type NamedQueryRunner, openNamedQueries } from '../support/archive-queries.ts';
-import { startTestSystem } from '../support/local-system.ts';
+import { dropInInbox, startTestSystem } from '../support/local-system.ts';
 
 // Remittances imported on the local system, the hourly archive export fired, and the payments
 // named queries (analytics/queries/payment_aging.sql, deductions_by_kind.sql) run with DuckDB over
@@ -120,12 +119,6 @@ describe('the payments datasets in the archive, queried with DuckDB', () => {
       remittances.push({ vendorCode, invoices, remittance });
     }
     client.destroy();
-    const s3 = new S3Client({
-      endpoint: system.runtime.endpoints.s3,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
     const [de, us] = remittances;
     for (const [key, body] of [
       ['remittance/ACMEDE/DE/export.csv', remittanceCsv(de!.remittance)],
@@ -133,11 +126,8 @@ describe('the payments datasets in the archive, queried with DuckDB', () => {
       // The same remittance again in the other format: nothing in the archive twice.
       ['remittance/ACMEDE/DE/export-again.xlsx', remittanceXlsx(de!.remittance)],
     ] as const) {
-      await s3.send(
-        new PutObjectCommand({ Bucket: system.runtime.physicalName('InboxBucket'), Key: key, Body: body }),
-      );
+      await dropInInbox(system, key, body);
     }
-    s3.destroy();
     await vi.waitFor(
       () => {
         const runs = system.runtime.invocations().filter((i) => i.functionId === 'ImportRemittanceFile');

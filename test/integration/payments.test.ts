@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -13,28 +12,11 @@ import {
 import { parseMoney } from '#shared/domain/money.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '#shared/events.ts';
 import type { CheckOverdueSummary } from '#shared/use-cases/payments/check-overdue.ts';
-import { startTestSystem, tableItems } from '../support/local-system.ts';
+import { dropInInbox, startTestSystem, tableItems } from '../support/local-system.ts';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 
 const DAY = 86_400_000;
-
-/** Puts a file into the system's inbox bucket, as an operator exporting from Vendor Central would. */
-async function dropInInbox(system: System, key: string, body: string | Uint8Array): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: system.runtime.endpoints.s3,
-    region: system.runtime.env.AWS_REGION ?? 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
-    await s3.send(
-      new PutObjectCommand({ Bucket: system.runtime.physicalName('InboxBucket'), Key: key, Body: body }),
-    );
-  } finally {
-    s3.destroy();
-  }
-}
 
 async function api(
   system: System,

@@ -1,54 +1,13 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { packShipment, toShipmentCsv } from '#local/warehouse/shipment-files.ts';
-import { departureWindow } from '#shared/domain/shipments/fulfilment.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '#shared/events.ts';
-import { lwaTokenResponseSchema } from '#shared/sp-api/schemas/lwa.ts';
 import type { PurchaseOrder } from '#shared/sp-api/schemas/orders.ts';
 import { getShipmentDetailsResponseSchema } from '#shared/sp-api/schemas/shipments.ts';
-import { startTestSystem, tableItems } from '../support/local-system.ts';
+import { dropInInbox, sandboxGet, startTestSystem, tableItems } from '../support/local-system.ts';
 import { officialModels } from '../support/official-models.ts';
+import { acceptedShipmentCsv, acknowledgedOrder, waitForVendorFiles } from '../support/shipped-orders.ts';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
-
-/** Puts a file into the system's inbox bucket, as the warehouse's WMS would. */
-async function dropInInbox(system: System, key: string, body: string): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: system.runtime.endpoints.s3,
-    region: system.runtime.env.AWS_REGION ?? 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
-    await s3.send(
-      new PutObjectCommand({ Bucket: system.runtime.physicalName('InboxBucket'), Key: key, Body: body }),
-    );
-  } finally {
-    s3.destroy();
-  }
-}
-
-/** GET on the sandbox's SP-API with a fresh LWA token. */
-async function sandboxGet(system: System, path: string): Promise<unknown> {
-  const credentials = system.sandbox.credentials();
-  const token = await fetch(`${system.sandbox.url}/auth/o2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: credentials.refreshTokens[0]!,
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    }),
-  });
-  const { access_token } = lwaTokenResponseSchema.parse(await token.json());
-  const res = await fetch(`${system.sandbox.url}${path}`, {
-    headers: { 'x-amz-access-token': access_token },
-  });
-  expect(res.status).toBe(200);
-  return res.json();
-}
 
 const itemStateSchema = z.looseObject({ state: z.object({ S: z.string() }) });
 
@@ -71,66 +30,11 @@ describe('shipments on the local system', () => {
   beforeAll(async () => {
     system = await startTestSystem({ poGeneration: { backlog: 40, perHour: 0 } });
     // The catalogue and stock files are imported, the POs pulled and acknowledged to the sandbox.
-    await vi.waitFor(
-      async () => {
-        const items = await tableItems(system);
-        if (!items.some((i) => i.type?.S === 'StockPosition') || !items.some((i) => i.pk?.S === 'CATALOG')) {
-          throw new Error('vendor files not imported yet');
-        }
-      },
-      { timeout: 30_000, interval: 250 },
-    );
-    await system.runtime.invoke('PullPurchaseOrders', {});
+    await waitForVendorFiles(system);
     // A PO Amazon shows acknowledged, with a window, and lines it accepted.
-    const found = await vi.waitFor(
-      () => {
-        for (const po of system.sandbox.purchaseOrders()) {
-          if (po.purchaseOrderState !== 'Acknowledged' || !departureWindow(po, 2)) continue;
-          const status = system.sandbox.purchaseOrderStatus(po.purchaseOrderNumber);
-          if (status?.itemStatus.some((i) => (i.acknowledgementStatus?.acceptedQuantity?.amount ?? 0) > 0))
-            return po;
-        }
-        throw new Error('no PO acknowledged yet');
-      },
-      { timeout: 60_000, interval: 500 },
-    );
-    order = found;
+    order = await acknowledgedOrder(system);
     vendorCode = order.orderDetails!.sellingParty!.partyId;
-    const status = system.sandbox.purchaseOrderStatus(order.purchaseOrderNumber)!;
-    const window = departureWindow(order, 2)!;
-    const now = system.runtime.clock.now().toISOString();
-    // Inside the window (ISO instants compare as strings).
-    let shipDate = now;
-    if (shipDate < window.start) shipDate = window.start;
-    if (shipDate > window.end) shipDate = window.end;
-    const lines = order.orderDetails!.items.flatMap((item) => {
-      const accepted =
-        status.itemStatus.find((s) => s.itemSequenceNumber === item.itemSequenceNumber)?.acknowledgementStatus
-          ?.acceptedQuantity?.amount ?? 0;
-      return accepted > 0
-        ? [
-            {
-              ean: item.vendorProductIdentifier!,
-              unitOfMeasure:
-                item.orderedQuantity.unitOfMeasure === 'Cases' ? ('Cases' as const) : ('Eaches' as const),
-              unitSize:
-                item.orderedQuantity.unitOfMeasure === 'Cases' ? (item.orderedQuantity.unitSize ?? 1) : 1,
-              quantity: accepted,
-              lotNumber: 'L2611-01',
-            },
-          ]
-        : [];
-    });
-    csv = toShipmentCsv(
-      packShipment(
-        {
-          shipmentId: 'IT-SHIP-1',
-          shipDate,
-          purchaseOrders: [{ purchaseOrderNumber: order.purchaseOrderNumber, lines }],
-        },
-        { firstSerial: 5000 },
-      ).rows,
-    );
+    csv = acceptedShipmentCsv(system, order, { shipmentId: 'IT-SHIP-1', firstSerial: 5000 });
   }, 180_000);
 
   afterAll(async () => {

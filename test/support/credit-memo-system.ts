@@ -39,6 +39,34 @@ export async function waitForMemo(system: System, memoId: string, state: string,
   );
 }
 
+/**
+ * The body of `POST /api/credit-requests` for a return of `quantity` units of the PO's first line,
+ * an hour ago, by the PO's vendor code and in its currency.
+ */
+export function returnRequest(
+  order: PurchaseOrder,
+  reference: string,
+  quantity: number,
+  status = 'Delivered to Warehouse',
+  marketplace = 'DE',
+) {
+  const item = order.orderDetails!.items[0]!;
+  return {
+    type: 'return',
+    return: {
+      vendorCode: order.orderDetails!.sellingParty!.partyId,
+      marketplace,
+      returnReference: reference,
+      returnDate: new Date(Date.now() - 3600_000).toISOString(),
+      currency: item.netCost!.currencyCode!,
+      status,
+      items: [
+        { asin: item.amazonProductIdentifier!, purchaseOrderNumber: order.purchaseOrderNumber, quantity },
+      ],
+    },
+  };
+}
+
 /** Pulls the sandbox's POs into the table and returns one of the vendor's with priced lines. */
 export async function pulledOrder(system: System, vendorCode: string): Promise<PurchaseOrder> {
   await system.runtime.invoke('PullPurchaseOrders', {});

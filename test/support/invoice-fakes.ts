@@ -4,7 +4,6 @@
  */
 import { PurchaseOrderGenerator } from '#local/amazon-sandbox/generator.ts';
 import { ManualClock } from '#shared/clock.ts';
-import type { AuditEvent } from '#shared/domain/audit.ts';
 import type { InvoiceRecord, InvoiceState } from '#shared/domain/invoices/invoice-record.ts';
 import { formatInvoiceNumber, type NumberSlot } from '#shared/domain/invoices/numbering.ts';
 import type { ShippedQuantities } from '#shared/domain/shipments/fulfilment.ts';
@@ -25,8 +24,8 @@ import type {
   SeriesRef,
 } from '#shared/use-cases/invoices/ports.ts';
 import { makeOutbox, type Outbox } from '#shared/use-cases/outbox/outbox.ts';
-import type { AuditTrail, Sender } from '#shared/use-cases/outbox/ports.ts';
-import { InMemoryPurchaseOrderReader } from './acknowledgement-fakes.ts';
+import type { Sender } from '#shared/use-cases/outbox/ports.ts';
+import { InMemoryPurchaseOrderReader, RecordingAuditTrail } from './acknowledgement-fakes.ts';
 import { RecordingPublisher } from './fakes.ts';
 import { InMemoryOutboxStore } from './outbox-fakes.ts';
 import { InMemoryShippedQuantities } from './shipment-fakes.ts';
@@ -183,14 +182,6 @@ export class InMemoryDocuments implements InvoiceDocumentArchive {
   }
 }
 
-/** The audit trail in memory. */
-export class AuditRecorder implements AuditTrail {
-  readonly events: AuditEvent[] = [];
-  async record(event: AuditEvent) {
-    if (!this.events.some((e) => e.id === event.id)) this.events.push(event);
-  }
-}
-
 /** Answers every submission with a transaction id and keeps the exact bytes sent. */
 export class RecordingSender implements Sender {
   readonly sent: string[] = [];
@@ -256,7 +247,7 @@ export interface InvoiceWorld {
   readonly outboxStore: InMemoryOutboxStore;
   readonly outbox: Outbox;
   readonly sender: RecordingSender;
-  readonly audit: AuditRecorder;
+  readonly audit: RecordingAuditTrail;
   readonly events: RecordingPublisher;
   readonly deps: InvoicingDeps;
   readonly issue: ReturnType<typeof makeIssueInvoices>;
@@ -278,7 +269,7 @@ export function makeInvoiceWorld(
   const documents = new InMemoryDocuments();
   const outboxStore = new InMemoryOutboxStore();
   const sender = new RecordingSender();
-  const audit = new AuditRecorder();
+  const audit = new RecordingAuditTrail();
   const events = new RecordingPublisher();
   const archive = { putDocument: async () => {} };
   const outbox = makeOutbox({

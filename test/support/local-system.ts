@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { expect } from 'vitest';
 import { type LocalSystem, type LocalSystemOptions, PROJECT_ROOT, startLocalSystem } from '#local/system.ts';
+import { lwaTokenResponseSchema } from '#shared/sp-api/schemas/lwa.ts';
 
 /**
  * Starts the whole local system (sandbox, emulators, every function in its worker) on free ports
@@ -66,4 +69,46 @@ export async function tableItems(system: LocalSystem): Promise<Record<string, At
   }
   client.destroy();
   return items;
+}
+
+/** Puts a file into the system's inbox bucket, as a WMS or a Vendor Central export would land there. */
+export async function dropInInbox(
+  system: LocalSystem,
+  key: string,
+  body: string | Uint8Array,
+): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: system.runtime.endpoints.s3,
+    region: system.runtime.env.AWS_REGION ?? 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await s3.send(
+      new PutObjectCommand({ Bucket: system.runtime.physicalName('InboxBucket'), Key: key, Body: body }),
+    );
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** GET on the sandbox's SP-API with a fresh LWA token; the response must be 200. */
+export async function sandboxGet(system: LocalSystem, path: string): Promise<unknown> {
+  const credentials = system.sandbox.credentials();
+  const token = await fetch(`${system.sandbox.url}/auth/o2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: credentials.refreshTokens[0]!,
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+    }),
+  });
+  const { access_token } = lwaTokenResponseSchema.parse(await token.json());
+  const res = await fetch(`${system.sandbox.url}${path}`, {
+    headers: { 'x-amz-access-token': access_token },
+  });
+  expect(res.status).toBe(200);
+  return res.json();
 }

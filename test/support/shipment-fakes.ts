@@ -7,7 +7,6 @@
 import { shipmentConfirmationHandlers } from '#shared/aws/shipment-outbox.ts';
 import { ManualClock } from '#shared/clock.ts';
 import type { AutomationMode } from '#shared/config/runtime.ts';
-import type { AuditEvent } from '#shared/domain/audit.ts';
 import type { SendResult } from '#shared/domain/outbox.ts';
 import type { AcknowledgementRecord } from '#shared/domain/purchase-orders/acknowledgement-record.ts';
 import type {
@@ -22,7 +21,7 @@ import type { ShipmentDetailsShipment } from '#shared/sp-api/schemas/shipments.t
 import type { Transaction } from '#shared/sp-api/schemas/transaction-status.ts';
 import type { VendorTransactionsApi } from '#shared/sp-api/vendor-transactions.ts';
 import { makeOutbox } from '#shared/use-cases/outbox/outbox.ts';
-import type { Archive, ArchiveDocument, AuditTrail, SendRequest } from '#shared/use-cases/outbox/ports.ts';
+import type { SendRequest } from '#shared/use-cases/outbox/ports.ts';
 import type {
   FulfilmentStore,
   PurchaseOrderStatusReader,
@@ -35,6 +34,7 @@ import { InMemoryOutboxStore } from './outbox-fakes.ts';
 
 export { InMemoryOutboxStore };
 
+import { RecordingArchive, RecordingAuditTrail } from './acknowledgement-fakes.ts';
 import { spApiFixture } from './fixtures.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -135,25 +135,6 @@ export class InMemoryShippedQuantities implements ShippedQuantitiesStore {
       .filter((e) => e.vendorCode === vendorCode && e.confirmedAt > after)
       .slice(0, limit)
       .map(copy);
-  }
-}
-
-/** The audit trail in memory, write-once per id. */
-export class RecordingAudit implements AuditTrail {
-  readonly byId = new Map<string, AuditEvent>();
-  async record(event: AuditEvent) {
-    if (!this.byId.has(event.id)) this.byId.set(event.id, event);
-  }
-  actions(): string[] {
-    return [...this.byId.values()].map((e) => e.action);
-  }
-}
-
-/** The archive in memory. */
-export class RecordingArchive implements Archive {
-  readonly documents: ArchiveDocument[] = [];
-  async putDocument(document: ArchiveDocument) {
-    this.documents.push(document);
   }
 }
 
@@ -271,7 +252,7 @@ export function shipmentWorld(
   const fulfilments = new InMemoryFulfilmentStore();
   const shipped = new InMemoryShippedQuantities();
   const outboxStore = new InMemoryOutboxStore();
-  const audit = new RecordingAudit();
+  const audit = new RecordingAuditTrail();
   const archive = new RecordingArchive();
   const events = new RecordingPublisher();
   const state = {

@@ -128,7 +128,7 @@ describe('payment statuses from the Finances Invoices API', () => {
     expect(world.events.published.filter((e) => e.detailType === 'InvoicePaymentStatusChanged')).toHaveLength(
       1,
     );
-    expect(world.audit.events.map((e) => e.action)).toContain('invoice.paymentStatusChanged');
+    expect(world.audit.actions()).toContain('invoice.paymentStatusChanged');
     expect(asked[1]).toBe('2026-12-10T13:00:00Z');
   });
 });
