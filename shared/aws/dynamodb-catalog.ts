@@ -1,14 +1,9 @@
-import {
-  BatchWriteItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { type CatalogEntry, CatalogIndex } from '../domain/purchase-orders/catalog.ts';
 import { type PurchaseOrder, purchaseOrderSchema } from '../sp-api/schemas/orders.ts';
 import type { CatalogSource, PurchaseOrderReader } from '../use-cases/purchase-orders/ports.ts';
-import { batchGetItems, keyCondition, queryPages } from './dynamodb-query.ts';
+import { batchGetItems, batchWriteItems, keyCondition, queryPages } from './dynamodb-query.ts';
 
 const catalogEntrySchema = z.looseObject({
   sku: z.string(),
@@ -48,29 +43,17 @@ export class DynamoDbCatalog implements CatalogSource {
 
   /** Stores catalogue entries (a newer file's row replaces the same SKU and marketplace). */
   async put(entries: readonly CatalogEntry[], importedAt: string): Promise<void> {
-    for (let i = 0; i < entries.length; i += 25) {
-      let requests: WriteRequest[] = entries.slice(i, i + 25).map((entry) => ({
-        PutRequest: {
-          Item: {
-            pk: { S: 'CATALOG' },
-            sk: { S: `${entry.sku}#${entry.marketplace}` },
-            type: { S: 'CatalogEntry' },
-            entry: { S: JSON.stringify(entry) },
-            importedAt: { S: importedAt },
-          },
-        },
-      }));
-      // BatchWriteItem is not atomic: resend what DynamoDB left unprocessed, with a short backoff.
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-        const res = await this.deps.client.send(
-          new BatchWriteItemCommand({ RequestItems: { [this.deps.tableName]: requests } }),
-        );
-        requests = res.UnprocessedItems?.[this.deps.tableName] ?? [];
-        if (attempt > 8 && requests.length > 0)
-          throw new Error(`${requests.length} catalogue rows could not be written`);
-      }
-    }
+    await batchWriteItems(
+      this.deps.client,
+      this.deps.tableName,
+      entries.map((entry) => ({
+        pk: { S: 'CATALOG' },
+        sk: { S: `${entry.sku}#${entry.marketplace}` },
+        type: { S: 'CatalogEntry' },
+        entry: { S: JSON.stringify(entry) },
+        importedAt: { S: importedAt },
+      })),
+    );
     this.#cached = undefined;
   }
 }

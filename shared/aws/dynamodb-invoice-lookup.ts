@@ -1,8 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import type { InvoiceFacts } from '../domain/payments/reconciliation.ts';
 import type { InvoiceLookup } from '../use-cases/payments/ports.ts';
+import { batchGetItems } from './dynamodb-query.ts';
 
 /**
  * Invoicing's invoice record as the payments module reads it: pk `INVOICE#<invoiceNumber>`, sk
@@ -30,53 +31,40 @@ export const invoiceKeys = {
 
 /** Reads invoices by number with BatchGetItem (100 keys a request, unprocessed keys retried). */
 export class DynamoDbInvoiceLookup implements InvoiceLookup {
-  readonly #doc: DynamoDBDocumentClient;
-  constructor(private readonly deps: { client: DynamoDBClient; tableName: string }) {
-    this.#doc = DynamoDBDocumentClient.from(deps.client);
-  }
+  constructor(private readonly deps: { client: DynamoDBClient; tableName: string }) {}
 
   async get(invoiceNumbers: readonly string[]): Promise<Map<string, InvoiceFacts>> {
     const found = new Map<string, InvoiceFacts>();
-    const unique = [...new Set(invoiceNumbers)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique
-        .slice(i, i + 100)
-        .map((n) => ({ pk: invoiceKeys.pk(n), sk: invoiceKeys.sk }));
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
-        const res = await this.#doc.send(
-          new BatchGetCommand({ RequestItems: { [this.deps.tableName]: { Keys: keys } } }),
-        );
-        for (const item of res.Responses?.[this.deps.tableName] ?? []) {
-          const parsed = invoiceItemSchema.safeParse(item);
-          if (!parsed.success) continue;
-          const {
-            invoiceNumber,
-            invoiceType,
-            vendorCode,
-            marketplace,
-            currency,
-            invoiceDate,
-            total,
-            purchaseOrderNumbers,
-            paymentStatus,
-            paymentTermsNetDays,
-          } = parsed.data;
-          found.set(invoiceNumber, {
-            invoiceNumber,
-            invoiceType,
-            vendorCode,
-            marketplace,
-            currency,
-            invoiceDate,
-            total,
-            purchaseOrderNumbers,
-            ...(paymentStatus ? { paymentStatus } : {}),
-            ...(paymentTermsNetDays !== undefined ? { paymentTermsNetDays } : {}),
-          });
-        }
-        keys = res.UnprocessedKeys?.[this.deps.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
+    const keys = [...new Set(invoiceNumbers)].map((n) =>
+      marshall({ pk: invoiceKeys.pk(n), sk: invoiceKeys.sk }),
+    );
+    for (const stored of await batchGetItems(this.deps.client, this.deps.tableName, keys)) {
+      const parsed = invoiceItemSchema.safeParse(unmarshall(stored));
+      if (!parsed.success) continue;
+      const {
+        invoiceNumber,
+        invoiceType,
+        vendorCode,
+        marketplace,
+        currency,
+        invoiceDate,
+        total,
+        purchaseOrderNumbers,
+        paymentStatus,
+        paymentTermsNetDays,
+      } = parsed.data;
+      found.set(invoiceNumber, {
+        invoiceNumber,
+        invoiceType,
+        vendorCode,
+        marketplace,
+        currency,
+        invoiceDate,
+        total,
+        purchaseOrderNumbers,
+        ...(paymentStatus ? { paymentStatus } : {}),
+        ...(paymentTermsNetDays !== undefined ? { paymentTermsNetDays } : {}),
+      });
     }
     return found;
   }

@@ -1,15 +1,12 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  type BatchWriteCommandOutput,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import type { InvoiceReconciliation } from '../domain/payments/reconciliation.ts';
 import type {
@@ -18,7 +15,7 @@ import type {
   StoredLine,
   VersionedReconciliation,
 } from '../use-cases/payments/ports.ts';
-import { keyCondition, queryItems } from './dynamodb-query.ts';
+import { batchGetItems, batchWriteItems, keyCondition, queryItems } from './dynamodb-query.ts';
 
 /**
  * Keys of the payments items in the single table:
@@ -110,72 +107,53 @@ export class DynamoDbPaymentsStore implements PaymentsStore {
       pk: line.invoiceNumber ? paymentKeys.pk(line.invoiceNumber) : paymentKeys.noInvoicePk(line.vendorCode),
       sk: paymentKeys.lineSk(line.lineId),
     });
-    const stored = new Set<string>();
     const unique = [...new Map(lines.map((l) => [JSON.stringify(keyOf(l)), l])).values()];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(keyOf);
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
-        const res = await this.#doc.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.#table]: { Keys: keys, ProjectionExpression: 'pk, sk', ConsistentRead: true },
-            },
-          }),
-        );
-        for (const item of res.Responses?.[this.#table] ?? []) stored.add(`${item.pk}\n${item.sk}`);
-        keys = res.UnprocessedKeys?.[this.#table]?.Keys as Record<string, unknown>[] | undefined;
-      }
-    }
+    const stored = new Set(
+      (
+        await batchGetItems(
+          this.#client,
+          this.#table,
+          unique.map((l) => marshall(keyOf(l))),
+          {
+            ProjectionExpression: 'pk, sk',
+            ConsistentRead: true,
+          },
+        )
+      ).map((item) => `${item.pk?.S}\n${item.sk?.S}`),
+    );
     const fresh = unique.filter((l) => {
       const k = keyOf(l);
       return !stored.has(`${k.pk}\n${k.sk}`);
     });
-    for (let i = 0; i < fresh.length; i += 25) {
-      let requests: unknown[] | undefined = fresh.slice(i, i + 25).map((line) => ({
-        PutRequest: {
-          Item: {
-            ...keyOf(line),
-            type: 'RemittanceLine',
-            vendorCode: line.vendorCode,
-            document: JSON.stringify(line),
-            gsi1pk: paymentKeys.linesByDayPk(
-              line.vendorCode,
-              line.importedAt.slice(0, 10),
-              lineShard(line.lineId),
-            ),
-            gsi1sk: `${line.importedAt}#${line.lineId}`,
-          },
-        },
-      }));
-      for (let attempt = 0; requests && requests.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
-        const res: BatchWriteCommandOutput = await this.#doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.#table]: requests as never } }),
-        );
-        requests = res.UnprocessedItems?.[this.#table];
-      }
-    }
+    await batchWriteItems(
+      this.#client,
+      this.#table,
+      fresh.map((line) =>
+        marshall({
+          ...keyOf(line),
+          type: 'RemittanceLine',
+          vendorCode: line.vendorCode,
+          document: JSON.stringify(line),
+          gsi1pk: paymentKeys.linesByDayPk(
+            line.vendorCode,
+            line.importedAt.slice(0, 10),
+            lineShard(line.lineId),
+          ),
+          gsi1sk: `${line.importedAt}#${line.lineId}`,
+        }),
+      ),
+    );
   }
 
   async getReconciliations(invoiceNumbers: readonly string[]): Promise<Map<string, VersionedReconciliation>> {
     const found = new Map<string, VersionedReconciliation>();
-    const unique = [...new Set(invoiceNumbers)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique
-        .slice(i, i + 100)
-        .map((n) => ({ pk: paymentKeys.pk(n), sk: paymentKeys.recordSk }));
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
-        const res = await this.#doc.send(
-          new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys } } }),
-        );
-        for (const item of res.Responses?.[this.#table] ?? []) {
-          const record = parseDocument(reconciliationSchema, item) as InvoiceReconciliation | undefined;
-          if (record) found.set(record.invoiceNumber, { record, version: Number(item.version) });
-        }
-        keys = res.UnprocessedKeys?.[this.#table]?.Keys as Record<string, unknown>[] | undefined;
-      }
+    const keys = [...new Set(invoiceNumbers)].map((n) =>
+      marshall({ pk: paymentKeys.pk(n), sk: paymentKeys.recordSk }),
+    );
+    for (const stored of await batchGetItems(this.#client, this.#table, keys)) {
+      const item = unmarshall(stored);
+      const record = parseDocument(reconciliationSchema, item) as InvoiceReconciliation | undefined;
+      if (record) found.set(record.invoiceNumber, { record, version: Number(item.version) });
     }
     return found;
   }

@@ -1,6 +1,7 @@
 import {
   type AttributeValue,
   BatchGetItemCommand,
+  BatchWriteItemCommand,
   type DynamoDBClient,
   type KeysAndAttributes,
   QueryCommand,
@@ -100,13 +101,13 @@ export async function queryItems(
   return items;
 }
 
-/** Reads of keys DynamoDB left unprocessed before a batch read gives up (with a growing pause between). */
-const BATCH_GET_ATTEMPTS = 8;
+/** Requests of a batch DynamoDB left unprocessed before a batch read or write gives up (with a growing pause between). */
+const BATCH_ATTEMPTS = 8;
 
 /**
  * The items of some keys of one table, by BatchGetItem: 100 keys a request, the keys DynamoDB leaves
  * unprocessed (throttling, the 16 MB answer limit) read again after a pause. Keys without an item
- * are simply absent; keys still unprocessed after {@link BATCH_GET_ATTEMPTS} reads throw, so a
+ * are simply absent; keys still unprocessed after {@link BATCH_ATTEMPTS} reads throw, so a
  * caller never takes a missing answer for a missing item.
  */
 export async function batchGetItems(
@@ -119,7 +120,7 @@ export async function batchGetItems(
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Item[] = keys.slice(i, i + 100);
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt === BATCH_GET_ATTEMPTS) {
+      if (attempt === BATCH_ATTEMPTS) {
         throw new Error(
           `DynamoDB left ${pending.length} keys of ${tableName} unprocessed after ${attempt} reads`,
         );
@@ -133,4 +134,32 @@ export async function batchGetItems(
     }
   }
   return items;
+}
+
+/**
+ * Puts items into one table by BatchWriteItem: 25 a request, the ones DynamoDB leaves unprocessed
+ * (throttling) sent again after a pause. Items still unprocessed after {@link BATCH_ATTEMPTS}
+ * requests throw, so a caller never takes a partial write for a complete one. Not conditional:
+ * callers that must not overwrite read the keys first.
+ */
+export async function batchWriteItems(
+  client: DynamoDBClient,
+  tableName: string,
+  items: readonly Item[],
+): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === BATCH_ATTEMPTS) {
+        throw new Error(
+          `DynamoDB left ${pending.length} items of ${tableName} unwritten after ${attempt} requests`,
+        );
+      }
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** (attempt - 1)));
+      const res = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (res.UnprocessedItems?.[tableName] ?? []).flatMap((r) =>
+        r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+      );
+    }
+  }
 }

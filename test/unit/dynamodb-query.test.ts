@@ -1,7 +1,19 @@
-import { BatchGetItemCommand, DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  DynamoDBClient,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { batchGetItems, keyCondition, queryItems, queryPages } from '#shared/aws/dynamodb-query.ts';
+import {
+  batchGetItems,
+  batchWriteItems,
+  keyCondition,
+  queryItems,
+  queryPages,
+} from '#shared/aws/dynamodb-query.ts';
 
 const ddb = mockClient(DynamoDBClient);
 const client = new DynamoDBClient({ region: 'us-east-1' });
@@ -100,5 +112,42 @@ describe('batchGetItems', () => {
     await vi.runAllTimersAsync();
     await settled;
     expect(ddb.commandCalls(BatchGetItemCommand)).toHaveLength(8);
+  });
+});
+
+describe('batchWriteItems', () => {
+  const items = Array.from({ length: 30 }, (_, i) => item(i));
+  beforeEach(() => ddb.reset());
+  afterEach(() => vi.useRealTimers());
+
+  it('puts 25 items a request and sends again what DynamoDB left unprocessed', async () => {
+    ddb
+      .on(BatchWriteItemCommand)
+      .resolvesOnce({ UnprocessedItems: { T: [{ PutRequest: { Item: items[3]! } }] } })
+      .resolves({});
+    await batchWriteItems(client, 'T', items);
+    const requests = ddb
+      .commandCalls(BatchWriteItemCommand)
+      .map((c) => c.args[0].input.RequestItems?.T ?? []);
+    expect(requests.map((r) => r.length)).toEqual([25, 1, 5]);
+    expect(requests[1]).toEqual([{ PutRequest: { Item: items[3] } }]);
+    // Every item written, the unprocessed one twice.
+    expect(requests.flat().map((r) => r.PutRequest?.Item?.pk?.S)).toEqual([
+      ...items.slice(0, 25).map((i) => i.pk.S),
+      'P#3',
+      ...items.slice(25).map((i) => i.pk.S),
+    ]);
+  });
+
+  it('throws rather than report a write DynamoDB keeps leaving unprocessed', async () => {
+    vi.useFakeTimers();
+    ddb
+      .on(BatchWriteItemCommand)
+      .resolves({ UnprocessedItems: { T: [{ PutRequest: { Item: items[0]! } }] } });
+    const write = batchWriteItems(client, 'T', items.slice(0, 1));
+    const settled = expect(write).rejects.toThrow(/left 1 items of T unwritten after 8 requests/);
+    await vi.runAllTimersAsync();
+    await settled;
+    expect(ddb.commandCalls(BatchWriteItemCommand)).toHaveLength(8);
   });
 });
