@@ -80,10 +80,19 @@ export async function ensureResources(
   }
 }
 
-async function ensureTable(
+/**
+ * Creates a table with the key schema given (as the stack declares it), or adds the GSIs an existing
+ * one lacks. Tests and benchmarks create the stack's single table through it too.
+ */
+export async function ensureTable(
   name: string,
-  table: Extract<WiringResource, { kind: 'table' }>,
-  deps: EnsureResourcesDeps,
+  table: {
+    readonly id?: string;
+    readonly partitionKey: string;
+    readonly sortKey?: string | undefined;
+    readonly globalIndexes: readonly { name: string; partitionKey: string; sortKey?: string | undefined }[];
+  },
+  deps: Pick<EnsureResourcesDeps, 'dynamodb' | 'log'>,
 ): Promise<void> {
   const keySchema = (pk: string, sk?: string): KeySchemaElement[] => [
     { AttributeName: pk, KeyType: 'HASH' },

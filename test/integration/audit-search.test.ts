@@ -1,16 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  BatchWriteItemCommand,
-  CreateTableCommand,
-  DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_KEYS } from '#infra/stacks/stateful-stack.ts';
 import { type Emulators, startEmulators } from '#local/runtime/emulators.ts';
+import { ensureTable } from '#local/runtime/resources.ts';
 import { DynamoDbAuditLog } from '#shared/aws/dynamodb-audit.ts';
+import { batchWriteItems } from '#shared/aws/dynamodb-query.ts';
 import type { AuditEvent } from '#shared/domain/audit.ts';
 
 const TABLE = 'acorn-audit-search';
@@ -50,28 +48,8 @@ describe('audit search over a busy day (DynamoDB emulator)', () => {
       region: 'us-east-1',
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     });
-    await client.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => ({
-          AttributeName: name,
-          AttributeType: 'S',
-        })),
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: ['gsi1', 'gsi2'].map((index) => ({
-          IndexName: index,
-          KeySchema: [
-            { AttributeName: `${index}pk`, KeyType: 'HASH' },
-            { AttributeName: `${index}sk`, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
-      }),
-    );
+    // The stateful stack's table, from the key schema the stack declares.
+    await ensureTable(TABLE, TABLE_KEYS, { dynamodb: client, log: () => {} });
     log = new DynamoDbAuditLog({ client, tableName: TABLE });
     // The items exactly as the log writes them, captured from a mocked client, then written in batches.
     const recorderClient = new DynamoDBClient({ region: 'us-east-1' });
@@ -81,13 +59,7 @@ describe('audit search over a busy day (DynamoDB emulator)', () => {
     for (let n = 0; n < BUSY; n++) await recorder.record(eventAt(n));
     const items = capture.commandCalls(PutItemCommand).map((c) => c.args[0].input.Item!);
     capture.restore();
-    for (let i = 0; i < items.length; i += 25) {
-      await client.send(
-        new BatchWriteItemCommand({
-          RequestItems: { [TABLE]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
-        }),
-      );
-    }
+    await batchWriteItems(client, TABLE, items);
   }, 120_000);
 
   afterAll(async () => {

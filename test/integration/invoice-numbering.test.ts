@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CreateTableCommand, DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_KEYS } from '#infra/stacks/stateful-stack.ts';
 import { type Emulators, startEmulators } from '#local/runtime/emulators.ts';
+import { ensureTable } from '#local/runtime/resources.ts';
 import { invoiceOf } from '#shared/aws/dynamodb-invoices.ts';
 import { DynamoDbNumberSeries } from '#shared/aws/dynamodb-number-series.ts';
 import { gapsOf } from '#shared/domain/invoices/numbering.ts';
@@ -31,26 +33,8 @@ describe(`invoice numbers under ${PROCESSES} OS processes`, () => {
       region: 'us-east-1',
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     });
-    const attrs = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: 'numbers',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: attrs.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: ['gsi1', 'gsi2'].map((index) => ({
-          IndexName: index,
-          KeySchema: [
-            { AttributeName: `${index}pk`, KeyType: 'HASH' },
-            { AttributeName: `${index}sk`, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
-      }),
-    );
+    // The stateful stack's table, from the key schema the stack declares.
+    await ensureTable('numbers', TABLE_KEYS, { dynamodb: ddb, log: () => {} });
   });
 
   afterAll(async () => {

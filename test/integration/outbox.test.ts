@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_KEYS } from '#infra/stacks/stateful-stack.ts';
 import { type Emulators, startEmulators } from '#local/runtime/emulators.ts';
+import { ensureTable } from '#local/runtime/resources.ts';
 import { DynamoDbAuditLog } from '#shared/aws/dynamodb-audit.ts';
 import { DynamoDbOutboxStore } from '#shared/aws/dynamodb-outbox.ts';
 import { S3Archive } from '#shared/aws/s3-archive.ts';
@@ -118,29 +120,8 @@ describe('the outbox against local DynamoDB and S3', () => {
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     });
     clients.push(admin);
-    // The stateful stack's table: pk/sk with gsi1 and gsi2, all projected.
-    await admin.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => ({
-          AttributeName: name,
-          AttributeType: 'S',
-        })),
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: ['gsi1', 'gsi2'].map((index) => ({
-          IndexName: index,
-          KeySchema: [
-            { AttributeName: `${index}pk`, KeyType: 'HASH' },
-            { AttributeName: `${index}sk`, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
-      }),
-    );
+    // The stateful stack's table, from the key schema the stack declares.
+    await ensureTable(TABLE, TABLE_KEYS, { dynamodb: admin, log: () => {} });
   });
 
   afterAll(async () => {

@@ -1,7 +1,9 @@
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_KEYS } from '#infra/stacks/stateful-stack.ts';
 import { type Emulators, startEmulators } from '#local/runtime/emulators.ts';
+import { ensureTable } from '#local/runtime/resources.ts';
 import { DynamoDbAcknowledgementStore } from '#shared/aws/dynamodb-acknowledgements.ts';
 import { DynamoDbInvoiceLookup, invoiceKeys } from '#shared/aws/dynamodb-invoice-lookup.ts';
 import { DynamoDbPaymentEvidence } from '#shared/aws/dynamodb-payment-evidence.ts';
@@ -105,29 +107,8 @@ describe('the payments DynamoDB adapters against dynalite', () => {
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     });
     table = { client, tableName: TABLE };
-    // The stateful stack's table: pk/sk with gsi1 and gsi2, all projected.
-    await client.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => ({
-          AttributeName: name,
-          AttributeType: 'S',
-        })),
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: ['gsi1', 'gsi2'].map((index) => ({
-          IndexName: index,
-          KeySchema: [
-            { AttributeName: `${index}pk`, KeyType: 'HASH' },
-            { AttributeName: `${index}sk`, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
-      }),
-    );
+    // The stateful stack's table, from the key schema the stack declares.
+    await ensureTable(TABLE, TABLE_KEYS, { dynamodb: client, log: () => {} });
   });
 
   afterAll(async () => {
