@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     );
     console.log(invoicing.stdout.trimEnd());
     if (invoicing.status !== 0) console.log(`  invoicing bench failed: ${invoicing.stderr}`);
-    section('h. Payments: remittance matching engine, 1,000,000 lines against 1,000,000 invoices');
+    section('h. Payments: matching engine, 1,000,000 lines against 1,000,000 invoices; store writes');
     // Its own process, like d and f, with the old space of a 1,024 MB function.
     const payments = spawnSync(
       process.execPath,
@@ -188,6 +188,14 @@ async function main(): Promise<void> {
     );
     console.log(payments.stdout.trimEnd());
     if (payments.status !== 0) console.log(`  payments bench failed: ${payments.stderr}`);
+    // The store's write throughput, separately: the real adapter against the local emulator.
+    const paymentsStore = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'bench', 'payments-store.ts')],
+      { cwd: PROJECT_ROOT, encoding: 'utf8' },
+    );
+    console.log(paymentsStore.stdout.trimEnd());
+    if (paymentsStore.status !== 0) console.log(`  payments store bench failed: ${paymentsStore.stderr}`);
 
     section('i. Notifications: a 500-alert burst routed and delivered through the local system');
     // Its own process and local system, like f: pacing runs on real time within each channel's limit.
