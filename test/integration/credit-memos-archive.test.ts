@@ -1,9 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveDatabase } from '#local/analytics/duckdb-archive.ts';
 import { DynamoDbAcknowledgementStore } from '#shared/aws/dynamodb-acknowledgements.ts';
 import { DynamoDbCreditMemoStore } from '#shared/aws/dynamodb-credit-memos.ts';
+import { batchWriteItems } from '#shared/aws/dynamodb-query.ts';
 import type { CreditMemoRecord, CreditMemoState } from '#shared/domain/credit-memos/credit-memo.ts';
 import type { AcknowledgementRecord } from '#shared/domain/purchase-orders/acknowledgement-record.ts';
 import type { ExportSummary } from '#shared/use-cases/archive/export-archive.ts';
@@ -53,7 +54,6 @@ describe('the credit-memo datasets in the archive, queried with DuckDB', () => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     const tableName = system.runtime.physicalName('Table');
-    const doc = DynamoDBDocumentClient.from(client);
     const acks = new DynamoDbAcknowledgementStore({ client, tableName });
     const memos = new DynamoDbCreditMemoStore({ client, tableName });
 
@@ -129,13 +129,11 @@ describe('the credit-memo datasets in the archive, queried with DuckDB', () => {
       expect(await acks.create(record)).toBe('created');
       for (const line of lines) accepted.set(line.asin, (accepted.get(line.asin) ?? 0) + line.accepted);
     }
-    for (let i = 0; i < poItems.length; i += 25) {
-      await doc.send(
-        new BatchWriteCommand({
-          RequestItems: { [tableName]: poItems.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
-        }),
-      );
-    }
+    await batchWriteItems(
+      client,
+      tableName,
+      poItems.map((item) => marshall(item)),
+    );
 
     // Credit memos: returns of those POs and debit notes, in every kind of end state.
     const states: CreditMemoState[] = [

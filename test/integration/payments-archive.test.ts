@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type GeneratedRemittance,
@@ -9,6 +9,7 @@ import {
   remittanceXlsx,
 } from '#local/amazon-sandbox/remittance.ts';
 import type { ArchiveDatabase } from '#local/analytics/duckdb-archive.ts';
+import { batchWriteItems } from '#shared/aws/dynamodb-query.ts';
 import type { Money } from '#shared/domain/money.ts';
 import type { ExportSummary } from '#shared/use-cases/archive/export-archive.ts';
 import { exportCompletedHours, type NamedQueryRunner, openNamedQueries } from '../support/archive-queries.ts';
@@ -70,7 +71,6 @@ describe('the payments datasets in the archive, queried with DuckDB', () => {
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    const doc = DynamoDBDocumentClient.from(client);
     for (const [vendorCode, marketplace, currency, count] of [
       ['ACMEDE', 'DE', 'EUR', 60],
       ['ACMEUS', 'US', 'USD', 45],
@@ -97,17 +97,11 @@ describe('the payments datasets in the archive, queried with DuckDB', () => {
           ...(i % 4 === 0 ? { paymentTermsNetDays: 90 } : {}),
         };
       });
-      for (let i = 0; i < items.length; i += 25) {
-        await doc.send(
-          new BatchWriteCommand({
-            RequestItems: {
-              [system.runtime.physicalName('Table')]: items
-                .slice(i, i + 25)
-                .map((Item) => ({ PutRequest: { Item } })),
-            },
-          }),
-        );
-      }
+      await batchWriteItems(
+        client,
+        system.runtime.physicalName('Table'),
+        items.map((item) => marshall(item)),
+      );
       const remittance = generateRemittance({
         invoices,
         marketplace,

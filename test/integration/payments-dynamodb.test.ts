@@ -1,5 +1,5 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_KEYS } from '#infra/stacks/stateful-stack.ts';
 import { type Emulators, startEmulators } from '#local/runtime/emulators.ts';
@@ -8,6 +8,7 @@ import { DynamoDbAcknowledgementStore } from '#shared/aws/dynamodb-acknowledgeme
 import { DynamoDbInvoiceLookup, invoiceKeys } from '#shared/aws/dynamodb-invoice-lookup.ts';
 import { DynamoDbPaymentEvidence } from '#shared/aws/dynamodb-payment-evidence.ts';
 import { DynamoDbPaymentsStore } from '#shared/aws/dynamodb-payments.ts';
+import { batchWriteItems } from '#shared/aws/dynamodb-query.ts';
 import { DynamoDbShippedQuantities } from '#shared/aws/dynamodb-shipments.ts';
 import type { InvoiceReconciliation } from '#shared/domain/payments/reconciliation.ts';
 import type { Finding, StoredLine } from '#shared/use-cases/payments/ports.ts';
@@ -119,7 +120,6 @@ describe('the payments DynamoDB adapters against dynalite', () => {
   describe('DynamoDbInvoiceLookup', () => {
     it("reads invoicing's records of the contract shape, more than one BatchGet page, and skips what is not one", async () => {
       // Prepare: 230 invoices, one credit note with terms and a payment status, one malformed item
-      const doc = DynamoDBDocumentClient.from(client);
       const items = [
         ...Array.from({ length: 230 }, (_, i) => invoiceItem(i)),
         invoiceItem(900, {
@@ -130,13 +130,11 @@ describe('the payments DynamoDB adapters against dynalite', () => {
         }),
         invoiceItem(901, { total: 'twelve' }),
       ];
-      for (let i = 0; i < items.length; i += 25) {
-        await doc.send(
-          new BatchWriteCommand({
-            RequestItems: { [TABLE]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
-          }),
-        );
-      }
+      await batchWriteItems(
+        client,
+        TABLE,
+        items.map((item) => marshall(item)),
+      );
       const lookup = new DynamoDbInvoiceLookup(table);
       const wanted = [
         ...Array.from({ length: 230 }, (_, i) => `INV-${String(i).padStart(5, '0')}`),

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   exportAmountText,
@@ -9,6 +9,7 @@ import {
   remittanceCsv,
   remittanceXlsx,
 } from '#local/amazon-sandbox/remittance.ts';
+import { batchWriteItems } from '#shared/aws/dynamodb-query.ts';
 import { parseMoney } from '#shared/domain/money.ts';
 import { DETAIL_TYPE, EVENT_SOURCE } from '#shared/events.ts';
 import type { CheckOverdueSummary } from '#shared/use-cases/payments/check-overdue.ts';
@@ -68,7 +69,6 @@ async function seedInvoices(system: System, invoices: readonly SeededInvoice[]):
     region: system.runtime.env.AWS_REGION ?? 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const doc = DynamoDBDocumentClient.from(client);
   const items = invoices.map((inv) => ({
     pk: `INVOICE#${inv.invoiceNumber}`,
     sk: 'INVOICE',
@@ -87,17 +87,11 @@ async function seedInvoices(system: System, invoices: readonly SeededInvoice[]):
     state: 'Accepted',
     ...inv,
   }));
-  for (let i = 0; i < items.length; i += 25) {
-    await doc.send(
-      new BatchWriteCommand({
-        RequestItems: {
-          [system.runtime.physicalName('Table')]: items
-            .slice(i, i + 25)
-            .map((Item) => ({ PutRequest: { Item } })),
-        },
-      }),
-    );
-  }
+  await batchWriteItems(
+    client,
+    system.runtime.physicalName('Table'),
+    items.map((item) => marshall(item)),
+  );
   client.destroy();
 }
 
