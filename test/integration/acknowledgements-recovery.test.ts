@@ -17,6 +17,7 @@ import { makeOutbox } from '#shared/use-cases/outbox/outbox.ts';
 import { makeDecideLines } from '#shared/use-cases/purchase-orders/decide-lines.ts';
 import { RecordingPublisher } from '../support/fakes.ts';
 import { startTestSystem } from '../support/local-system.ts';
+import { sandboxAccessToken } from '../support/sp-api-sandbox.ts';
 
 type TestSystem = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -110,24 +111,6 @@ async function auditActions(audit: DynamoDbAuditLog, po: string): Promise<string
   return items.map((e) => e.action);
 }
 
-/** An LWA access token from the sandbox, as any SP-API caller gets one. */
-async function accessToken(system: TestSystem): Promise<string> {
-  const credentials = system.sandbox.credentials();
-  const res = await fetch(`${system.sandbox.url}/auth/o2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: credentials.refreshTokens[0] ?? '',
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    }),
-  });
-  const body = (await res.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`No access token: ${JSON.stringify(body)}`);
-  return body.access_token;
-}
-
 /** A console API call on the stack's HTTP routes. */
 async function api(
   system: TestSystem,
@@ -195,7 +178,7 @@ describe('acknowledgements when a worker dies or Amazon refuses', () => {
   it('a worker killed after the sandbox accepted an acknowledgement and before it was recorded sends nothing again on restart', async () => {
     // Prepare: the operator's decision runs through the real use case and outbox on the system's
     // table; the send reaches the sandbox, then the worker dies before it can record the answer.
-    const token = await accessToken(system);
+    const token = await sandboxAccessToken(system.sandbox);
     const dyingOutbox = makeOutbox({
       store: aws.outbox,
       archive: { putDocument: async () => {} },

@@ -1,15 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type AmazonSandbox,
-  DEFAULT_SANDBOX_CREDENTIALS,
-  startAmazonSandbox,
-} from '#local/amazon-sandbox/index.ts';
+import { type AmazonSandbox, startAmazonSandbox } from '#local/amazon-sandbox/index.ts';
 import { ManualClock } from '#shared/clock.ts';
-import {
-  getTransactionResponseSchema,
-  lwaTokenResponseSchema,
-  transactionIdResponseSchema,
-} from '#shared/sp-api/schemas/index.ts';
+import { getTransactionResponseSchema, transactionIdResponseSchema } from '#shared/sp-api/schemas/index.ts';
 import { purchaseOrderSchema, submitAcknowledgementRequestSchema } from '#shared/sp-api/schemas/orders.ts';
 import {
   getShipmentDetailsResponseSchema,
@@ -18,6 +10,7 @@ import {
 } from '#shared/sp-api/schemas/shipments.ts';
 import { spApiFixture } from '../support/fixtures.ts';
 import { OFFICIAL_MODELS_DIR, officialModels } from '../support/official-models.ts';
+import { sandboxAccessToken } from '../support/sp-api-sandbox.ts';
 
 const MINUTE = 60_000;
 const running: AmazonSandbox[] = [];
@@ -48,19 +41,6 @@ async function acknowledgedFixture() {
   return { sandbox, clock };
 }
 
-async function token(sandbox: AmazonSandbox): Promise<string> {
-  const res = await fetch(`${sandbox.url}/auth/o2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: DEFAULT_SANDBOX_CREDENTIALS.refreshTokens[0]!,
-      client_id: DEFAULT_SANDBOX_CREDENTIALS.clientId,
-      client_secret: DEFAULT_SANDBOX_CREDENTIALS.clientSecret,
-    }),
-  });
-  return lwaTokenResponseSchema.parse(await res.json()).access_token;
-}
-
 async function spApi(
   sandbox: AmazonSandbox,
   path: string,
@@ -68,7 +48,7 @@ async function spApi(
 ): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${sandbox.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { 'x-amz-access-token': await token(sandbox), 'content-type': 'application/json' },
+    headers: { 'x-amz-access-token': await sandboxAccessToken(sandbox), 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: await res.json() };

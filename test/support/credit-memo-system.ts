@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { creditMemoRecordSchema } from '#shared/domain/credit-memos/credit-memo.ts';
 import type { PurchaseOrder } from '#shared/sp-api/schemas/orders.ts';
 import type { startTestSystem } from './local-system.ts';
+import { sandboxAccessToken } from './sp-api-sandbox.ts';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -153,21 +154,12 @@ export async function seedInvoice(
 
 /** POSTs an invoices body straight to the sandbox's submitInvoices, as another client of Amazon would. */
 export async function submitToSandbox(system: System, body: unknown): Promise<void> {
-  const credentials = system.sandbox.credentials();
-  const token = await fetch(`${system.sandbox.url}/auth/o2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: credentials.refreshTokens[0]!,
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    }),
-  });
-  const { access_token } = z.object({ access_token: z.string() }).parse(await token.json());
   const res = await fetch(`${system.sandbox.url}/vendor/payments/v1/invoices`, {
     method: 'POST',
-    headers: { 'x-amz-access-token': access_token, 'content-type': 'application/json' },
+    headers: {
+      'x-amz-access-token': await sandboxAccessToken(system.sandbox),
+      'content-type': 'application/json',
+    },
     body: JSON.stringify(body),
   });
   expect(res.status).toBe(202);

@@ -5,7 +5,7 @@ import { type AttributeValue, DynamoDBClient, paginateScan } from '@aws-sdk/clie
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
 import { type LocalSystem, type LocalSystemOptions, PROJECT_ROOT, startLocalSystem } from '#local/system.ts';
-import { lwaTokenResponseSchema } from '#shared/sp-api/schemas/lwa.ts';
+import { sandboxAccessToken } from './sp-api-sandbox.ts';
 
 /**
  * Starts the whole local system (sandbox, emulators, every function in its worker) on free ports
@@ -94,20 +94,8 @@ export async function dropInInbox(
 
 /** GET on the sandbox's SP-API with a fresh LWA token; the response must be 200. */
 export async function sandboxGet(system: LocalSystem, path: string): Promise<unknown> {
-  const credentials = system.sandbox.credentials();
-  const token = await fetch(`${system.sandbox.url}/auth/o2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: credentials.refreshTokens[0]!,
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    }),
-  });
-  const { access_token } = lwaTokenResponseSchema.parse(await token.json());
   const res = await fetch(`${system.sandbox.url}${path}`, {
-    headers: { 'x-amz-access-token': access_token },
+    headers: { 'x-amz-access-token': await sandboxAccessToken(system.sandbox) },
   });
   expect(res.status).toBe(200);
   return res.json();
