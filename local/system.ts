@@ -11,6 +11,7 @@ import { componentLogger, consoleLogSink, type RuntimeLogLine } from '#local/run
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime.ts';
 import { DATASETS_PREFIX, QUARANTINE_PREFIX } from '#shared/domain/archive/layout.ts';
 import { CONSOLE_GROUPS, consoleGroupSchema } from '#shared/domain/authorization.ts';
+import { CREDIT_MEMO_WORKING_STATES } from '#shared/domain/credit-memos/credit-memo.ts';
 import { buildConsoleAssets } from '../web/console/build.ts';
 import { type AmazonSandbox, startAmazonSandbox } from './amazon-sandbox/index.ts';
 import { makeRemittanceExports } from './amazon-sandbox/remittance-exports.ts';
@@ -364,14 +365,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const asOperator = {
     authorization: `Bearer ${issuer.issue({ username: 'local-system', groups: ['operator'] })}`,
   };
-  for (const state of [
-    'claimed',
-    'awaiting-receipt',
-    'pending-approval',
-    'approved',
-    'submitted',
-    'awaiting-filing',
-  ]) {
+  for (const state of CREDIT_MEMO_WORKING_STATES) {
     const listed = await rt.handleHttp(
       'GET',
       '/api/credit-memos',

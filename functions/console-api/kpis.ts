@@ -10,6 +10,7 @@ import { clockFromEnv } from '#shared/clock.ts';
 import { requireEnv, runtimeConfigFromEnv } from '#shared/config/runtime.ts';
 import { POLICIES } from '#shared/domain/authorization.ts';
 import { KPI_DAYS, moneyKpis, purchaseOrderKpis } from '#shared/domain/console-kpis.ts';
+import { CREDIT_MEMO_CREDITED_STATES } from '#shared/domain/credit-memos/credit-memo.ts';
 import { dtcConversionKpi, lastDays } from '#shared/domain/storefront/dtc-conversion.ts';
 import { withObservability } from '#shared/observability.ts';
 import { authorized, errorResponse, json } from './http.ts';
@@ -29,7 +30,6 @@ const dtcDays = new DynamoDbDtcConversionStore({ client: dynamo, tableName });
 const DTC_PERIOD_DAYS = 30;
 
 /** Credit-memo states whose totals were credited: the refund side of the refund rate. */
-const CREDITED = ['approved', 'submitted', 'awaiting-filing', 'accepted', 'filed', 'simulated'] as const;
 
 /** Days the refund rate and the deductions cover: credit memos and invoice reconciliations changed since. */
 const MONEY_DAYS = 90;
@@ -65,7 +65,9 @@ export async function kpis(_event: APIGatewayProxyEventV2): Promise<APIGatewayPr
             acknowledgements.dueBefore(v.vendorCode, new Date(now.getTime() + 24 * 3_600_000), 500),
           ),
         ),
-        Promise.all(CREDITED.map((state) => memos.changedSince(state, moneySince, MAX_RECORDS))),
+        Promise.all(
+          CREDIT_MEMO_CREDITED_STATES.map((state) => memos.changedSince(state, moneySince, MAX_RECORDS)),
+        ),
         Promise.all(config.vendors.map((v) => payments.changedSince(v.vendorCode, moneySince, MAX_RECORDS))),
         dtcDays.getDays(lastDays(now, DTC_PERIOD_DAYS)),
       ]);

@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { DynamoDbCreditMemoStore } from '#shared/aws/dynamodb-credit-memos.ts';
 import { requireEnv } from '#shared/config/runtime.ts';
 import { POLICIES } from '#shared/domain/authorization.ts';
+import { CREDIT_MEMO_WORKING_STATES } from '#shared/domain/credit-memos/credit-memo.ts';
 import { logger, withObservability } from '#shared/observability.ts';
 import { authorized, errorResponse, json } from '../console-api/http.ts';
 
@@ -21,16 +22,8 @@ const memos = new DynamoDbCreditMemoStore({
   tableName: requireEnv('TABLE_NAME'),
 });
 
-/** States a memo's workflow is still working on (the others are final). */
-const OPEN = new Set([
-  'claimed',
-  'awaiting-receipt',
-  'pending-approval',
-  'approved',
-  'submitted',
-  'awaiting-filing',
-  'failed',
-]);
+/** States a run can continue from: the workflow's working states, and a failure an operator has looked at. */
+const OPEN = new Set<string>([...CREDIT_MEMO_WORKING_STATES, 'failed']);
 
 /**
  * POST /api/credit-memos/{memoId}/resume — continues a memo from its stored state in a new

@@ -8,9 +8,9 @@ import { batchGetItems } from './dynamodb-query.ts';
 /**
  * Invoicing's invoice record as the payments module reads it: pk `INVOICE#<invoiceNumber>`, sk
  * `INVOICE` (the contract with the invoicing capability). Only the fields reconciliation needs;
- * anything else on the item is ignored.
+ * anything else on the item is left out of the parsed value.
  */
-const invoiceItemSchema = z.looseObject({
+const invoiceItemSchema = z.object({
   invoiceNumber: z.string().min(1),
   invoiceType: z.enum(['Invoice', 'CreditNote']),
   vendorCode: z.string().min(1),
@@ -41,27 +41,9 @@ export class DynamoDbInvoiceLookup implements InvoiceLookup {
     for (const stored of await batchGetItems(this.deps.client, this.deps.tableName, keys)) {
       const parsed = invoiceItemSchema.safeParse(unmarshall(stored));
       if (!parsed.success) continue;
-      const {
-        invoiceNumber,
-        invoiceType,
-        vendorCode,
-        marketplace,
-        currency,
-        invoiceDate,
-        total,
-        purchaseOrderNumbers,
-        paymentStatus,
-        paymentTermsNetDays,
-      } = parsed.data;
-      found.set(invoiceNumber, {
-        invoiceNumber,
-        invoiceType,
-        vendorCode,
-        marketplace,
-        currency,
-        invoiceDate,
-        total,
-        purchaseOrderNumbers,
+      const { paymentStatus, paymentTermsNetDays, ...facts } = parsed.data;
+      found.set(facts.invoiceNumber, {
+        ...facts,
         ...(paymentStatus ? { paymentStatus } : {}),
         ...(paymentTermsNetDays !== undefined ? { paymentTermsNetDays } : {}),
       });

@@ -1,4 +1,5 @@
 import type { PurchaseOrder } from '../sp-api/schemas/orders.ts';
+import { CREDIT_MEMO_CREDITED_STATES } from './credit-memos/credit-memo.ts';
 import {
   addMoney,
   formatAmount,
@@ -113,15 +114,7 @@ export function purchaseOrderKpis(input: {
   };
 }
 
-/** Credit-memo states in which the credit was granted (approved, automatically or by a person). */
-const CREDITED_STATES = new Set([
-  'approved',
-  'submitted',
-  'awaiting-filing',
-  'accepted',
-  'filed',
-  'simulated',
-]);
+const CREDITED_STATES = new Set<string>(CREDIT_MEMO_CREDITED_STATES);
 
 export interface MoneyKpis {
   /** Per currency: credits granted by credit memos against what was billed, percent with one decimal. */

@@ -44,6 +44,26 @@ export const CREDIT_MEMO_STATES = [
 ] as const;
 export type CreditMemoState = (typeof CREDIT_MEMO_STATES)[number];
 
+/** States a memo's workflow still moves on from (its run waits in them); the others are final, or `failed`. */
+export const CREDIT_MEMO_WORKING_STATES = [
+  'claimed',
+  'awaiting-receipt',
+  'pending-approval',
+  'approved',
+  'submitted',
+  'awaiting-filing',
+] as const satisfies readonly CreditMemoState[];
+
+/** States in which the credit was granted (approved, automatically or by a person). */
+export const CREDIT_MEMO_CREDITED_STATES = [
+  'approved',
+  'submitted',
+  'awaiting-filing',
+  'accepted',
+  'filed',
+  'simulated',
+] as const satisfies readonly CreditMemoState[];
+
 /** The request that started the memo, as it came off the bus. */
 export const creditMemoRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('return'), detail: returnReceivedDetailSchema }),
